@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GuidesConfig(AppConfig):
+    name = "guides"
+    verbose_name = "Improvement Leaders' Guides"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,241 @@
+"""The one Markdown pipeline: Markdown -> sanitised HTML, with heading anchors, internal
+links resolved and glossary terms linked at their first use on a page.
+
+Used by the content loader for guides and tools and (later) by user-written text.
+Nothing else in the project calls `markdown` or `nh3`; templates mark only this
+module's output as safe.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from django.utils.text import slugify
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+    "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p",
+    "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
+}  # fmt: skip
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    **{h: {"id"} for h in HEADINGS},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Links written as guide:<slug>#<anchor>, tool:<slug> or term:<slug> in content files.
+INTERNAL_LINK = re.compile(r'href="(guide|tool|term):([^"#]*)(?:#([^"]*))?"')
+# Elements whose text is never turned into a glossary link.
+NO_LINK_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr"}
+TAG = re.compile(r"(<[^>]*>)")
+BLOCK_TAG = re.compile(
+    r"</?(?:p|li|h[1-6]|tr|td|th|div|br|ul|ol|dl|dd|dt|table|thead|tbody|tfoot|caption"
+    r"|blockquote|pre|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr"}
+
+Resolver = Callable[[str, str, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    slug: str
+    term: str
+    definition: str
+    forms: tuple[str, ...]
+    url: str
+
+
+class Glossary:
+    """A compiled matcher for glossary terms in running text.
+
+    Forms in capitals (abbreviations such as DNA) match only in capitals; other forms
+    match in any case. A plural "s" or "es" is accepted after any form.
+    """
+
+    def __init__(self, entries: Iterable[TermEntry]) -> None:
+        self.entries = {e.slug: e for e in entries}
+        self.exact: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+        alternatives = []
+        for entry in self.entries.values():
+            for form in {entry.term, *entry.forms}:
+                form = " ".join(form.split())
+                if not form:
+                    continue
+                if is_abbreviation(form):
+                    self.exact.setdefault(form, entry.slug)
+                    alternatives.append(re.escape(form))
+                else:
+                    self.folded.setdefault(form.casefold(), entry.slug)
+                    alternatives.append(f"(?i:{re.escape(form)})")
+        alternatives.sort(key=len, reverse=True)
+        self.pattern = (
+            re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?:e?s)?(?![\w-])")
+            if alternatives
+            else None
+        )
+
+    def lookup(self, matched: str) -> TermEntry | None:
+        slug = self.exact.get(matched) or self.folded.get(matched.casefold())
+        return self.entries.get(slug) if slug else None
+
+
+def is_abbreviation(form: str) -> bool:
+    return form.upper() == form and any(c.isalpha() for c in form)
+
+
+@dataclass
+class Rendered:
+    html: str
+    text: str
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+    broken_links: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+
+
+def render(
+    source: str,
+    *,
+    resolve: Resolver | None = None,
+    glossary: Glossary | None = None,
+    seen_terms: set[str] | None = None,
+    id_prefix: str = "",
+) -> Rendered:
+    """Render Markdown to safe HTML.
+
+    `resolve(kind, slug, anchor)` turns an internal link into a URL, or None when it
+    points at nothing (the link is then reported in `broken_links` and dropped).
+    `seen_terms` is shared across the parts of one page so that each glossary term is
+    linked only at its first use on the page; `id_prefix` keeps heading ids unique
+    when several rendered parts share a page.
+    """
+
+    def heading_slug(value: str, separator: str) -> str:
+        return id_prefix + (slugify(value) or "section")
+
+    raw = markdown.markdown(
+        source,
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": heading_slug, "permalink": False}},
+        output_format="html",
+    )
+    result = Rendered(html="", text="")
+
+    def internal(match: re.Match) -> str:
+        kind, slug, anchor = match.group(1), match.group(2), match.group(3) or ""
+        result.links.append((kind, slug, anchor))
+        url = resolve(kind, slug, anchor) if resolve else None
+        if url is None:
+            result.broken_links.append(f"{kind}:{slug}" + (f"#{anchor}" if anchor else ""))
+            return 'href=""'
+        return f'href="{htmllib.escape(url)}"'
+
+    raw = INTERNAL_LINK.sub(internal, raw)
+    clean = sanitise(raw)
+    clean = clean.replace("<a href=\"\" ", "<a ").replace('<a href="">', "<a>")
+    result.text = html_to_text(clean)
+    clean = wrap_tables(clean)
+    if glossary is not None:
+        seen = seen_terms if seen_terms is not None else set()
+        before = set(seen)
+        clean = link_terms(clean, glossary, seen, id_prefix=id_prefix)
+        result.terms = seen - before
+    result.html = clean
+    return result
+
+
+def sanitise(raw_html: str) -> str:
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        # Relative links stay; protocol-relative ones ("//evil.example") do not.
+        attribute_filter=_no_protocol_relative,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _no_protocol_relative(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and value.strip().startswith(("//", "\\\\", "/\\")):
+        return None
+    return value
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of sanitised HTML, with block boundaries kept as spaces."""
+    text = TAG.sub("", BLOCK_TAG.sub(" ", fragment))
+    return " ".join(htmllib.unescape(text).split())
+
+
+def wrap_tables(fragment: str) -> str:
+    # A wide table scrolls inside its own keyboard-focusable region on a phone.
+    return fragment.replace(
+        "<table>", '<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>'
+    ).replace("</table>", "</table></div>")
+
+
+def link_terms(fragment: str, glossary: Glossary, seen: set[str], *, id_prefix: str = "") -> str:
+    """Link the first use of each glossary term not yet in `seen`, as an accessible tooltip."""
+    if glossary.pattern is None:
+        return fragment
+    out: list[str] = []
+    skip_depth = 0
+    for piece in TAG.split(fragment):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            m = TAG_NAME.match(piece)
+            if m and m.group(2).lower() in NO_LINK_INSIDE and m.group(2).lower() not in VOID:
+                skip_depth += -1 if m.group(1) else 1
+                skip_depth = max(skip_depth, 0)
+            out.append(piece)
+            continue
+        if skip_depth:
+            out.append(piece)
+            continue
+        out.append(_link_text(htmllib.unescape(piece), glossary, seen, id_prefix))
+    return "".join(out)
+
+
+def _link_text(text: str, glossary: Glossary, seen: set[str], id_prefix: str) -> str:
+    parts: list[str] = []
+    position = 0
+    for match in glossary.pattern.finditer(text):
+        entry = glossary.lookup(match.group(1))
+        if entry is None or entry.slug in seen:
+            continue
+        seen.add(entry.slug)
+        parts.append(htmllib.escape(text[position : match.start()], quote=False))
+        parts.append(term_tooltip(entry, match.group(0), id_prefix))
+        position = match.end()
+    parts.append(htmllib.escape(text[position:], quote=False))
+    return "".join(parts)
+
+
+def term_tooltip(entry: TermEntry, words: str, id_prefix: str = "") -> str:
+    """A link to the term's definition, described by a tooltip that shows on hover and
+    keyboard focus (CSS only) and is read by screen readers through aria-describedby."""
+    tip_id = f"tip-{id_prefix}{entry.slug}"
+    return (
+        f'<span class="gloss"><a class="term" href="{htmllib.escape(entry.url)}" '
+        f'aria-describedby="{tip_id}">{htmllib.escape(words, quote=False)}</a>'
+        f'<span class="term-tip" role="tooltip" id="{tip_id}">'
+        f"<strong>{htmllib.escape(entry.term, quote=False)}:</strong> "
+        f"{htmllib.escape(' '.join(entry.definition.split()), quote=False)}</span></span>"
+    )

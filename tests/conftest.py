@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from guides.content import load_content
+
+TEST_CONTENT = Path(__file__).parent / "content"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs `collectstatic`; tests serve static files plainly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real content once; each test runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        load_content(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A copy of the small test library that a test may change freely."""
+    import shutil
+
+    target = tmp_path / "content"
+    shutil.copytree(TEST_CONTENT, target)
+    return target
