@@ -3,14 +3,37 @@ from django.contrib import admin
 from .models import ContentVersion, GlossaryTerm, Guide, Section, Tool
 
 
+class FromFilesAdmin(admin.ModelAdmin):
+    """Content comes from fixtures/ through load_guides, which would overwrite any edit
+    made here, so the admin shows it read-only."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
     fields = ["order", "title", "anchor", "body"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(FromFilesAdmin):
     list_display = ["number", "title", "side"]
     list_filter = ["side"]
     search_fields = ["title", "purpose"]
@@ -18,20 +41,17 @@ class GuideAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(FromFilesAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "summary"]
-    filter_horizontal = ["related_tools"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(FromFilesAdmin):
     list_display = ["term", "slug"]
     search_fields = ["term", "definition"]
-    filter_horizontal = ["related_terms", "used_in_guides", "used_in_tools"]
 
 
 @admin.register(ContentVersion)
-class ContentVersionAdmin(admin.ModelAdmin):
+class ContentVersionAdmin(FromFilesAdmin):
     list_display = ["label", "loaded_at", "digest"]
-    readonly_fields = ["digest", "loaded_at", "summary"]

@@ -312,7 +312,9 @@ def read_content(folder: Path) -> Content:
 
     guides = [parse_guide(p, rel(p), problems) for p in files if p.parent.name == "guides"]
     tools = [parse_tool(p, rel(p), problems) for p in files if p.parent.name == "tools"]
-    terms = [t for p in files if p.parent.name == "glossary" for t in parse_terms(p, rel(p), problems)]
+    terms = [
+        t for p in files if p.parent.name == "glossary" for t in parse_terms(p, rel(p), problems)
+    ]
     content = Content(
         guides=sorted((g for g in guides if g), key=lambda g: g.number),
         tools=[t for t in tools if t],

@@ -134,6 +134,8 @@ def render(
         output_format="html",
     )
     result = Rendered(html="", text="")
+    seen = seen_terms if seen_terms is not None else set()
+    before = set(seen)
 
     def internal(match: re.Match) -> str:
         kind, slug, anchor = match.group(1), match.group(2), match.group(3) or ""
@@ -142,18 +144,19 @@ def render(
         if url is None:
             result.broken_links.append(f"{kind}:{slug}" + (f"#{anchor}" if anchor else ""))
             return 'href=""'
+        if kind == "term":
+            # A term linked by hand counts as used here and is not linked again.
+            seen.add(slug)
         return f'href="{htmllib.escape(url)}"'
 
     raw = INTERNAL_LINK.sub(internal, raw)
     clean = sanitise(raw)
-    clean = clean.replace("<a href=\"\" ", "<a ").replace('<a href="">', "<a>")
+    clean = clean.replace('<a href="" ', "<a ").replace('<a href="">', "<a>")
     result.text = html_to_text(clean)
     clean = wrap_tables(clean)
     if glossary is not None:
-        seen = seen_terms if seen_terms is not None else set()
-        before = set(seen)
         clean = link_terms(clean, glossary, seen, id_prefix=id_prefix)
-        result.terms = seen - before
+    result.terms = seen - before
     result.html = clean
     return result
 

@@ -29,9 +29,7 @@ class Guide(models.Model):
     summary = models.TextField(blank=True)
     plain_summary = models.TextField(blank=True)
     side = models.CharField(max_length=10, choices=Side.choices)
-    tools = models.ManyToManyField(
-        "Tool", through="GuideTool", related_name="guides", blank=True
-    )
+    tools = models.ManyToManyField("Tool", through="GuideTool", related_name="guides", blank=True)
     related_guides = models.ManyToManyField("self", symmetrical=False, blank=True)
 
     objects = SlugManager()

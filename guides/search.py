@@ -88,9 +88,11 @@ def search(query: str, *, limit: int = 50) -> Results:
     ).distinct():
         add(Result("guide", g.title, g.get_absolute_url(), [g.slug], g.purpose, 2.5))
     expanded_tools = Tool.objects.filter(terms__in=[t.pk for t in expansions])
-    for t in Tool.objects.filter(
-        _words_q(words, ["name", "summary", "text"]) | Q(pk__in=expanded_tools)
-    ).prefetch_related("guides").distinct():
+    for t in (
+        Tool.objects.filter(_words_q(words, ["name", "summary", "text"]) | Q(pk__in=expanded_tools))
+        .prefetch_related("guides")
+        .distinct()
+    ):
         add(Result("tool", t.name, t.get_absolute_url(), [g.slug for g in t.guides.all()],
                    t.summary, 2.0))  # fmt: skip
     for s in Section.objects.filter(_words_q(words, ["title", "text"])).select_related("guide"):

@@ -22,7 +22,11 @@ def snapshot() -> dict:
         "tools": sorted(Tool.objects.values_list("slug", "name", "html")),
         "guide_tools": sorted(GuideTool.objects.values_list("guide__slug", "tool__slug", "order")),
         "terms": sorted(GlossaryTerm.objects.values_list("slug", "term", "definition")),
-        "term_links": sorted(GlossaryTerm.used_in_guides.through.objects.values_list("glossaryterm__slug", "guide__slug")),
+        "term_links": sorted(
+            GlossaryTerm.used_in_guides.through.objects.values_list(
+                "glossaryterm__slug", "guide__slug"
+            )
+        ),
         "versions": ContentVersion.objects.count(),
     }
 
@@ -44,7 +48,9 @@ def test_load_creates_the_content(content_dir):
         "pdsa-cycles",
         "run-charts",
     ]
-    assert list(guide.related_guides.values_list("slug", flat=True)) == ["measurement-for-improvement"]
+    assert list(guide.related_guides.values_list("slug", flat=True)) == [
+        "measurement-for-improvement"
+    ]
     assert set(Tool.objects.get(slug="run-charts").guides.values_list("slug", flat=True)) == {
         "process-mapping",
         "measurement-for-improvement",
@@ -70,7 +76,9 @@ def test_edit_updates_in_place_keeping_ids(content_dir):
     guide_id = Guide.objects.get(slug="process-mapping").pk
     section_id = Section.objects.get(guide__slug="process-mapping", anchor="what-it-is").pk
     path = content_dir / "guides/01-process-mapping.md"
-    path.write_text(path.read_text().replace("A process map shows each step.", "A map shows every step."))
+    path.write_text(
+        path.read_text().replace("A process map shows each step.", "A map shows every step.")
+    )
     report = load_content(content_dir)
     assert report.updated == {"sections": 1}
     section = Section.objects.get(pk=section_id)
@@ -82,7 +90,9 @@ def test_deleted_files_remove_their_content(content_dir):
     load_content(content_dir)
     (content_dir / "tools/pdsa-cycles.md").unlink()
     path = content_dir / "guides/01-process-mapping.md"
-    path.write_text(path.read_text().replace("tools: [pdsa-cycles, run-charts]", "tools: [run-charts]"))
+    path.write_text(
+        path.read_text().replace("tools: [pdsa-cycles, run-charts]", "tools: [run-charts]")
+    )
     report = load_content(content_dir)
     assert report.deleted == {"tools": 1}
     assert not Tool.objects.filter(slug="pdsa-cycles").exists()
@@ -93,8 +103,11 @@ def test_staff_created_rows_survive_a_reload(content_dir):
     user = User.objects.create_user("facilitator", password="a-long-test-password-1")
     (content_dir / "guides/02-measurement-for-improvement.md").unlink()
     path = content_dir / "guides/01-process-mapping.md"
-    path.write_text(path.read_text().replace("related_guides: [measurement-for-improvement]\n", "")
-                    .replace("Read [the measurement guide](guide:measurement-for-improvement#what-it-is).", ""))
+    path.write_text(
+        path.read_text()
+        .replace("related_guides: [measurement-for-improvement]\n", "")
+        .replace("Read [the measurement guide](guide:measurement-for-improvement#what-it-is).", "")
+    )
     load_content(content_dir)
     assert User.objects.filter(pk=user.pk).exists()
     assert not Guide.objects.filter(slug="measurement-for-improvement").exists()
@@ -103,7 +116,9 @@ def test_staff_created_rows_survive_a_reload(content_dir):
 BAD_FILES = [
     pytest.param(
         "guides/01-process-mapping.md",
-        lambda t: t.replace("tools: [pdsa-cycles, run-charts]", "tools: [pdsa-cycles, no-such-tool]"),
+        lambda t: t.replace(
+            "tools: [pdsa-cycles, run-charts]", "tools: [pdsa-cycles, no-such-tool]"
+        ),
         "guides/01-process-mapping.md: unknown tool 'no-such-tool'",
         id="unknown-tool",
     ),
@@ -115,7 +130,10 @@ BAD_FILES = [
     ),
     pytest.param(
         "guides/01-process-mapping.md",
-        lambda t: t.replace("(guide:measurement-for-improvement#what-it-is)", "(guide:measurement-for-improvement#nowhere)"),
+        lambda t: t.replace(
+            "(guide:measurement-for-improvement#what-it-is)",
+            "(guide:measurement-for-improvement#nowhere)",
+        ),
         "links to unknown guide:measurement-for-improvement#nowhere",
         id="unknown-section-anchor",
     ),
@@ -181,7 +199,10 @@ BAD_FILES = [
     ),
     pytest.param(
         "guides/02-measurement-for-improvement.md",
-        lambda t: t.replace("## What it is and why it matters {#what-it-is}", "Stray text.\n\n## What it is {#what-it-is}"),
+        lambda t: t.replace(
+            "## What it is and why it matters {#what-it-is}",
+            "Stray text.\n\n## What it is {#what-it-is}",
+        ),
         "has text before its first '## ' section heading",
         id="text-before-sections",
     ),
@@ -235,7 +256,12 @@ def test_guides_can_swap_numbers(content_dir):
     load_content(content_dir)
     for old_name, new_name, old, new in [
         ("01-process-mapping.md", "02-process-mapping.md", "number: 1", "number: 2"),
-        ("02-measurement-for-improvement.md", "01-measurement-for-improvement.md", "number: 2", "number: 1"),
+        (
+            "02-measurement-for-improvement.md",
+            "01-measurement-for-improvement.md",
+            "number: 2",
+            "number: 1",
+        ),
     ]:
         path = content_dir / "guides" / old_name
         text = path.read_text()

@@ -8,10 +8,19 @@ from guides import markup
 def glossary() -> markup.Glossary:
     return markup.Glossary(
         [
-            markup.TermEntry("pdsa", "Plan-Do-Study-Act (PDSA)", "Testing a change <small>.",
-                             ("PDSA", "Plan-Do-Study-Act"), "/glossary/pdsa/"),  # fmt: skip
-            markup.TermEntry("run-chart", "Run chart", "A graph over time.", (), "/glossary/run-chart/"),
-            markup.TermEntry("dna", "Did not attend (DNA)", "A missed appointment.", ("DNA",), "/glossary/dna/"),
+            markup.TermEntry(
+                "pdsa",
+                "Plan-Do-Study-Act (PDSA)",
+                "Testing a change <small>.",
+                ("PDSA", "Plan-Do-Study-Act"),
+                "/glossary/pdsa/",
+            ),  # fmt: skip
+            markup.TermEntry(
+                "run-chart", "Run chart", "A graph over time.", (), "/glossary/run-chart/"
+            ),
+            markup.TermEntry(
+                "dna", "Did not attend (DNA)", "A missed appointment.", ("DNA",), "/glossary/dna/"
+            ),
             markup.TermEntry("a-and-e", "A&E", "Accident and emergency.", (), "/glossary/a-and-e/"),
         ]
     )
@@ -42,7 +51,9 @@ def test_nothing_executable_survives(source):
 
 
 def test_safe_links_and_formatting_are_kept():
-    html = markup.render("**bold** [site](https://example.org/a) [rel](/tools/x/) [m](mailto:a@b.c)").html
+    html = markup.render(
+        "**bold** [site](https://example.org/a) [rel](/tools/x/) [m](mailto:a@b.c)"
+    ).html
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.org/a"' in html
     assert 'href="/tools/x/"' in html
@@ -116,3 +127,13 @@ def test_plain_text_keeps_words_apart_and_punctuation_tight():
 def test_wide_tables_scroll_in_a_focusable_region():
     html = markup.render("| a | b |\n|---|---|\n| 1 | 2 |").html
     assert '<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>' in html
+
+
+def test_a_term_linked_by_hand_counts_as_used_and_is_not_linked_again():
+    def resolve(kind, slug, anchor):
+        return f"/glossary/{slug}/"
+
+    result = markup.render("A [shift](term:pdsa) then PDSA.", resolve=resolve, glossary=glossary())
+    assert result.terms == {"pdsa"}
+    assert 'class="term"' not in result.html
+    assert '<a href="/glossary/pdsa/"' in result.html

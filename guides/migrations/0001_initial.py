@@ -5,113 +5,206 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(help_text='SHA-256 of every content file.', max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of every content file.", max_length=64),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-loaded_at', '-id'],
-                'get_latest_by': 'loaded_at',
+                "ordering": ["-loaded_at", "-id"],
+                "get_latest_by": "loaded_at",
             },
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.CharField(help_text='One line: what the guide advises on.', max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('plain_summary', models.TextField(blank=True)),
-                ('side', models.CharField(choices=[('systems', 'Systems and process'), ('people', 'People and culture')], max_length=10)),
-                ('related_guides', models.ManyToManyField(blank=True, to='guides.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "purpose",
+                    models.CharField(
+                        help_text="One line: what the guide advises on.", max_length=300
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("plain_summary", models.TextField(blank=True)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("systems", "Systems and process"),
+                            ("people", "People and culture"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("related_guides", models.ManyToManyField(blank=True, to="guides.guide")),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Tool',
+            name="Tool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('also_known_as', models.JSONField(blank=True, default=list)),
-                ('summary', models.TextField()),
-                ('body', models.TextField(help_text='Markdown, as written in the content file.')),
-                ('html', models.TextField(help_text='Rendered once when the content is loaded.')),
-                ('text', models.TextField(help_text='Plain text of the body, for search and the API.')),
-                ('related_tools', models.ManyToManyField(blank=True, to='guides.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("also_known_as", models.JSONField(blank=True, default=list)),
+                ("summary", models.TextField()),
+                ("body", models.TextField(help_text="Markdown, as written in the content file.")),
+                ("html", models.TextField(help_text="Rendered once when the content is loaded.")),
+                (
+                    "text",
+                    models.TextField(help_text="Plain text of the body, for search and the API."),
+                ),
+                ("related_tools", models.ManyToManyField(blank=True, to="guides.tool")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='GuideTool',
+            name="GuideTool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='guides.guide')),
-                ('tool', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='guides.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="guides.guide"
+                    ),
+                ),
+                (
+                    "tool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="guides.tool"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.AddField(
-            model_name='guide',
-            name='tools',
-            field=models.ManyToManyField(blank=True, related_name='guides', through='guides.GuideTool', to='guides.tool'),
+            model_name="guide",
+            name="tools",
+            field=models.ManyToManyField(
+                blank=True, related_name="guides", through="guides.GuideTool", to="guides.tool"
+            ),
         ),
         migrations.CreateModel(
-            name='GlossaryTerm',
+            name="GlossaryTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('term', models.CharField(max_length=200)),
-                ('definition', models.TextField()),
-                ('plain_alternatives', models.JSONField(default=list, help_text="The words people actually say, e.g. 'running a pilot'.")),
-                ('match_forms', models.JSONField(blank=True, default=list, help_text='Words in running text that mean this term.')),
-                ('related_terms', models.ManyToManyField(blank=True, to='guides.glossaryterm')),
-                ('used_in_guides', models.ManyToManyField(blank=True, related_name='terms', to='guides.guide')),
-                ('used_in_tools', models.ManyToManyField(blank=True, related_name='terms', to='guides.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("term", models.CharField(max_length=200)),
+                ("definition", models.TextField()),
+                (
+                    "plain_alternatives",
+                    models.JSONField(
+                        default=list,
+                        help_text="The words people actually say, e.g. 'running a pilot'.",
+                    ),
+                ),
+                (
+                    "match_forms",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Words in running text that mean this term.",
+                    ),
+                ),
+                ("related_terms", models.ManyToManyField(blank=True, to="guides.glossaryterm")),
+                (
+                    "used_in_guides",
+                    models.ManyToManyField(blank=True, related_name="terms", to="guides.guide"),
+                ),
+                (
+                    "used_in_tools",
+                    models.ManyToManyField(blank=True, related_name="terms", to="guides.tool"),
+                ),
             ],
             options={
-                'ordering': ['term'],
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('anchor', models.SlugField(max_length=100)),
-                ('body', models.TextField(help_text='Markdown, as written in the content file.')),
-                ('html', models.TextField(help_text='Rendered once when the content is loaded.')),
-                ('text', models.TextField(help_text='Plain text of the body, for search and the API.')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='guides.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("anchor", models.SlugField(max_length=100)),
+                ("body", models.TextField(help_text="Markdown, as written in the content file.")),
+                ("html", models.TextField(help_text="Rendered once when the content is loaded.")),
+                (
+                    "text",
+                    models.TextField(help_text="Plain text of the body, for search and the API."),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="guides.guide",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['guide__number', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('guide', 'anchor'), name='unique_section_anchor')],
+                "ordering": ["guide__number", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("guide", "anchor"), name="unique_section_anchor"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='guidetool',
-            constraint=models.UniqueConstraint(fields=('guide', 'tool'), name='unique_guide_tool'),
+            model_name="guidetool",
+            constraint=models.UniqueConstraint(fields=("guide", "tool"), name="unique_guide_tool"),
         ),
     ]

@@ -41,7 +41,9 @@ def guide_detail(request: HttpRequest, slug: str) -> JsonResponse:
     guide = get_object_or_404(
         Guide.objects.prefetch_related(
             Prefetch("sections", queryset=Section.objects.order_by("order")),
-            Prefetch("tools", queryset=Tool.objects.order_by("guidetool__order").only("slug", "name")),
+            Prefetch(
+                "tools", queryset=Tool.objects.order_by("guidetool__order").only("slug", "name")
+            ),
             Prefetch("related_guides", queryset=Guide.objects.only("slug")),
         ),
         slug=slug,

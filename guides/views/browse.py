@@ -14,9 +14,7 @@ from ..models import GlossaryTerm, Guide, Section, Side, Tool
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     guides = list(Guide.objects.only("number", "slug", "title", "purpose", "side"))
-    sides = [
-        (label, [g for g in guides if g.side == value]) for value, label in Side.choices
-    ]
+    sides = [(label, [g for g in guides if g.side == value]) for value, label in Side.choices]
     return render(request, "guides/home.html", {"sides": sides, "guide_count": len(guides)})
 
 
@@ -43,7 +41,8 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": guide.sections.all(),
             "tools": guide.tools.all(),
             "related_guides": guide.related_guides.all(),
-            "previous_guide": previous_guide and {"slug": previous_guide[1], "title": previous_guide[2]},
+            "previous_guide": previous_guide
+            and {"slug": previous_guide[1], "title": previous_guide[2]},
             "next_guide": next_guide and {"slug": next_guide[1], "title": next_guide[2]},
         },
     )
@@ -77,7 +76,11 @@ def glossary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "guides/glossary.html",
-        {"letters": letters, "alphabet": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "present": {l for l, _ in letters}},
+        {
+            "letters": letters,
+            "alphabet": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "present": {letter for letter, _ in letters},
+        },
     )
 
 
