@@ -491,7 +491,16 @@ def _delete_missing(queryset: models.QuerySet, report: LoadReport, kind: str) ->
 
 def load_content(folder: Path, *, dry_run: bool = False) -> LoadReport:
     """Load the content folder into the database, all or nothing."""
-    from .models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+    from . import search
+    from .models import (
+        ContentVersion,
+        GlossaryTerm,
+        Guide,
+        GuideTool,
+        SearchDocument,
+        Section,
+        Tool,
+    )
 
     content = read_content(folder)
     report = LoadReport()
@@ -583,6 +592,8 @@ def load_content(folder: Path, *, dry_run: bool = False) -> LoadReport:
             _set_m2m(term.used_in_guides, used_in_guides[t.slug], report, "term links")
             _set_m2m(term.used_in_tools, used_in_tools[t.slug], report, "term links")
         latest = ContentVersion.objects.first()
+        if report.changed or not SearchDocument.objects.exclude(kind="example").exists():
+            search.reindex_content()
         if report.changed or latest is None or latest.digest != content.digest:
             latest = ContentVersion.objects.create(digest=content.digest, summary=str(report))
         report.version = latest.label

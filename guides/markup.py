@@ -76,12 +76,14 @@ class Glossary:
                 form = " ".join(form.split())
                 if not form:
                     continue
+                # A phrase may wrap onto a new line in the source: any space matches.
+                pattern = r"\s+".join(re.escape(part) for part in form.split(" "))
                 if is_abbreviation(form):
                     self.exact.setdefault(form, entry.slug)
-                    alternatives.append(re.escape(form))
+                    alternatives.append(pattern)
                 else:
                     self.folded.setdefault(form.casefold(), entry.slug)
-                    alternatives.append(f"(?i:{re.escape(form)})")
+                    alternatives.append(f"(?i:{pattern})")
         alternatives.sort(key=len, reverse=True)
         self.pattern = (
             re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?:e?s)?(?![\w-])")
@@ -90,6 +92,7 @@ class Glossary:
         )
 
     def lookup(self, matched: str) -> TermEntry | None:
+        matched = " ".join(matched.split())
         slug = self.exact.get(matched) or self.folded.get(matched.casefold())
         return self.entries.get(slug) if slug else None
 

@@ -1,23 +1,285 @@
-"""Search across the library.
+"""Search across guides, sections, tools, glossary terms and published local examples.
 
-A first, simple implementation: it matches every word of the query (case-insensitively)
-against titles and text, and widens the query with glossary terms whose plain-language
-alternatives the query contains ("running a pilot" also finds PDSA). Issue 4 replaces
-the matching with full-text engines (PostgreSQL FTS, SQLite FTS5) behind this same
-`search()` function and result shape.
+One entry point, `search()`, returns one result shape for the HTML page and the JSON
+API. Underneath, each database uses its own full-text engine over the same
+`SearchDocument` rows:
+
+- PostgreSQL: a weighted tsvector column (title and keywords A, summary B, body C) with
+  a GIN index, ranked with ts_rank (weights A 1.0, B 0.4, C 0.2), snippets from
+  ts_headline; pg_trgm finds spelling candidates among the library's own words.
+- SQLite: an FTS5 table (porter stemming) kept in step by triggers, ranked with bm25,
+  snippets from snippet(); spelling candidates come from the same word list.
+
+What users type never reaches either engine as query syntax: the query is cut into
+words, and each word is passed as a quoted term (FTS5) or a bound parameter to
+plainto_tsquery (PostgreSQL). Plain words are understood through the glossary: a query
+containing a term's plain-language alternative ("running a pilot") also searches for
+the term itself (PDSA, Plan-Do-Study-Act).
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db import connection, transaction
+from rapidfuzz.distance import Levenshtein
 
-from .models import GlossaryTerm, Guide, Section, Tool
+from .models import ContentVersion, GlossaryTerm, Guide, SearchDocument, SearchWord, Section, Tool
 
 MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+KINDS = {
+    "guide": "Guide",
+    "section": "Guide section",
+    "tool": "Tool or technique",
+    "term": "Glossary term",
+    "example": "Local example",
+}
+# How much each kind of result is worth at equal text relevance: a whole guide or tool
+# is usually a better answer than one of many sections that mention the words.
+KIND_WEIGHT = {"guide": 2.0, "tool": 1.5, "term": 1.2, "section": 1.0, "example": 0.9}
+# ts_rank's weights for D, C, B, A: a word in a title counts far more than in a body.
+PG_WEIGHTS = "{0.05,0.2,0.4,1.0}"
+START, STOP = "\ue000", "\ue001"  # private-use markers, escaped apart from the text
 WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves get got make us use using much many""".split()
+)
+
+
+# Building the index ------------------------------------------------------------------
+
+
+def _bars(values) -> str:
+    values = [v for v in values if v]
+    return f"|{'|'.join(values)}|" if values else ""
+
+
+def content_documents() -> list[SearchDocument]:
+    docs = []
+    for g in Guide.objects.all():
+        docs.append(
+            SearchDocument(
+                kind="guide", object_id=g.pk, title=g.title, url=g.get_absolute_url(),
+                guides=_bars([g.slug]), keywords=g.purpose,
+                summary=f"{g.summary} {g.plain_summary}", body="",
+            )
+        )  # fmt: skip
+    for s in Section.objects.select_related("guide"):
+        docs.append(
+            SearchDocument(
+                kind="section", object_id=s.pk, title=f"{s.guide.title}: {s.title}",
+                url=s.get_absolute_url(), guides=_bars([s.guide.slug]), keywords="",
+                summary="", body=s.text,
+            )
+        )  # fmt: skip
+    for t in Tool.objects.prefetch_related("guides"):
+        docs.append(
+            SearchDocument(
+                kind="tool", object_id=t.pk, title=t.name, url=t.get_absolute_url(),
+                guides=_bars(g.slug for g in t.guides.all()),
+                keywords=" ".join(t.also_known_as), summary=t.summary, body=t.text,
+            )
+        )  # fmt: skip
+    for term in GlossaryTerm.objects.prefetch_related("used_in_guides"):
+        docs.append(
+            SearchDocument(
+                kind="term", object_id=term.pk, title=term.term, url=term.get_absolute_url(),
+                guides=_bars(g.slug for g in term.used_in_guides.all()),
+                keywords=" ".join([*term.match_forms, *term.plain_alternatives]),
+                summary=term.definition, body="",
+            )
+        )  # fmt: skip
+    return docs
+
+
+def reindex_content() -> None:
+    """Rebuild the index rows of the content (not of local examples). Called by the
+    loader inside its transaction, so a failed load leaves the index as it was."""
+    with transaction.atomic():
+        SearchDocument.objects.exclude(kind="example").delete()
+        docs = content_documents()
+        SearchDocument.objects.bulk_create(docs, batch_size=500)
+        counts: dict[str, int] = {}
+        for doc in docs:
+            for word in set(
+                normalise_words(f"{doc.title} {doc.keywords} {doc.summary} {doc.body}")
+            ):
+                if len(word) >= 3 and not word.isdigit():
+                    counts[word] = counts.get(word, 0) + 1
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(
+            (SearchWord(word=w[:100], frequency=n) for w, n in counts.items()), batch_size=1000
+        )
+
+
+def index_example(example) -> None:
+    """Add, update or remove one local example's row: only published examples are found."""
+    if getattr(example, "status", None) != "published":
+        remove_example(example.pk)
+        return
+    guide = example.guide
+    values = {
+        "title": example.title[:300],
+        "url": example.get_absolute_url(),
+        "guides": _bars([guide.slug] if guide else []),
+        "tags": _bars(t.name.lower() for t in example.tags.all()),
+        "keywords": " ".join(t.name for t in example.tags.all()),
+        "summary": getattr(example, "setting", "") or "",
+        "body": getattr(example, "text", "") or "",
+    }
+    SearchDocument.objects.update_or_create(kind="example", object_id=example.pk, defaults=values)
+
+
+def remove_example(example_id: int) -> None:
+    SearchDocument.objects.filter(kind="example", object_id=example_id).delete()
+
+
+# Understanding the query ---------------------------------------------------------------
+
+
+def normalise_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return [w for w in WORD.findall(text) if "\x00" not in w][:100_000]
+
+
+@dataclass(frozen=True)
+class GlossaryIndex:
+    # Each plain-language alternative as a tuple of words, with the term it stands for.
+    plain: tuple[tuple[tuple[str, ...], int, str, tuple[str, ...]], ...]
+
+
+@lru_cache(maxsize=4)
+def _glossary_index(version: int | None) -> GlossaryIndex:
+    entries = []
+    for term in GlossaryTerm.objects.only("pk", "term", "match_forms", "plain_alternatives"):
+        forms = tuple(dict.fromkeys([term.term, *term.match_forms]))
+        for plain in term.plain_alternatives:
+            words = tuple(normalise_words(plain))
+            if words:
+                entries.append((words, term.pk, term.term, forms))
+    return GlossaryIndex(plain=tuple(entries))
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(version: int | None) -> frozenset[str]:
+    return frozenset(SearchWord.objects.values_list("word", flat=True))
+
+
+def _content_version() -> int | None:
+    return ContentVersion.objects.order_by("-id").values_list("id", flat=True).first()
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return any(tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    words: list[str]  # the words searched for (stopwords removed, corrections applied)
+    phrases: list[str] = field(default_factory=list)  # glossary forms, as phrases
+    expanded_terms: list[str] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.phrases
+
+
+def plan_query(raw: str) -> QueryPlan:
+    text = " ".join(raw.replace("\x00", " ").split())
+    truncated = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH]
+    all_words = normalise_words(text)[:MAX_WORDS]
+    plan = QueryPlan(text=text, words=[], truncated=truncated)
+    if not all_words:
+        return plan
+    version = _content_version()
+    glossary = _glossary_index(version)
+    # Plain words: a glossary term whose plain-language alternative is in the query (or
+    # which the whole query is part of) is searched for as well.
+    content_words = [w for w in all_words if w not in STOPWORDS]
+    matched: dict[int, tuple[str, tuple[str, ...], int]] = {}
+    for words, pk, term, forms in glossary.plain:
+        if _contains(all_words, words):
+            strength = len(words) + 10
+        elif (
+            len(content_words) >= 2 and len(words) <= 6 and _contains(list(words), tuple(all_words))
+        ):
+            strength = len(all_words)
+        else:
+            continue
+        if pk not in matched or matched[pk][2] < strength:
+            matched[pk] = (term, forms, strength)
+    best = sorted(matched.values(), key=lambda m: -m[2])[:3]
+    plan.expanded_terms = [term for term, _, _ in best]
+    plan.phrases = list(dict.fromkeys(f for _, forms, _ in best for f in forms))
+    # Spelling: a word the library does not use is searched for as its nearest word too.
+    vocabulary = _vocabulary(version)
+    words = []
+    for word in content_words or ([] if plan.phrases else all_words):
+        words.append(word)
+        if len(word) >= 4 and not word.isdigit() and word not in vocabulary:
+            fixed = correct_word(word, vocabulary)
+            if fixed:
+                plan.corrections[word] = fixed
+                words.append(fixed)
+    plan.words = list(dict.fromkeys(words))
+    return plan
+
+
+def correct_word(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The library's word nearest to `word`: one edit for short words, two for longer."""
+    if stems_match(word, vocabulary):
+        return None
+    limit = 1 if len(word) <= 5 else 2
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, frequency FROM guides_searchword WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, frequency DESC LIMIT 20",
+                [word, word],
+            )
+            candidates = cursor.fetchall()
+    else:
+        candidates = [
+            (w, 0)
+            for w in vocabulary
+            if abs(len(w) - len(word)) <= limit and w[:1] in (word[:1], word[1:2])
+        ]
+    best = None
+    for candidate, frequency in candidates:
+        distance = Levenshtein.distance(word, candidate, score_cutoff=limit)
+        if distance <= limit:
+            key = (distance, -frequency, candidate)
+            if best is None or key < best[0]:
+                best = (key, candidate)
+    return best[1] if best else None
+
+
+def stems_match(word: str, vocabulary: frozenset[str]) -> bool:
+    # "queues" is not misspelt because "queue" is in the library: leave it to stemming.
+    for suffix in ("s", "es", "ing", "ed", "ly", "er"):
+        if word.endswith(suffix) and word[: -len(suffix)] in vocabulary:
+            return True
+    return any(word + suffix in vocabulary for suffix in ("s", "e", "es", "ing"))
+
+
+# Running the query ------------------------------------------------------------------------
 
 
 @dataclass
@@ -26,76 +288,185 @@ class Result:
     title: str
     url: str
     guides: list[str]
-    snippet: str
+    snippet: str  # plain text
+    snippet_html: str  # escaped, with <mark> around matched words
     score: float
+
+    @property
+    def type_label(self) -> str:
+        return KINDS.get(self.type, self.type)
 
 
 @dataclass
 class Results:
     query: str
+    plan: QueryPlan | None = None
     results: list[Result] = field(default_factory=list)
-    expanded_with: list[str] = field(default_factory=list)
+    count: int = 0
+    suggestion: str = ""
 
     @property
-    def count(self) -> int:
-        return len(self.results)
+    def truncated(self) -> bool:
+        return bool(self.plan and self.plan.truncated)
 
 
-def _words_q(words: list[str], fields: list[str]) -> Q:
-    q = Q()
-    for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        q &= any_field
-    return q
+def _filters(types, guide, tag) -> tuple[str, list]:
+    clauses, params = [], []
+    if types:
+        clauses.append(f"d.kind IN ({', '.join(['%s'] * len(types))})")
+        params.extend(types)
+    if guide:
+        clauses.append("d.guides LIKE %s")
+        params.append(f"%|{guide}|%")
+    if tag:
+        clauses.append("d.tags LIKE %s")
+        params.append(f"%|{tag.lower()}|%")
+    return "".join(f" AND {c}" for c in clauses), params
 
 
-def _snippet(text: str, words: list[str], width: int = 200) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(w.lower()) for w in words if lowered.find(w.lower()) >= 0]
-    start = max(min(positions) - 60, 0) if positions else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+def _kind_weight_sql() -> str:
+    cases = " ".join(f"WHEN '{k}' THEN {w}" for k, w in KIND_WEIGHT.items())
+    return f"(CASE d.kind {cases} ELSE 1.0 END)"
 
 
-def search(query: str, *, limit: int = 50) -> Results:
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
-    words = WORD.findall(query)
-    out = Results(query=query)
-    if not words:
+def _fts5_query(plan: QueryPlan, *, all_words: bool) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    groups = []
+    if plan.words:
+        joiner = " AND " if all_words else " OR "
+        groups.append("(" + joiner.join(quoted(w) for w in plan.words) + ")")
+    for phrase in plan.phrases:
+        words = normalise_words(phrase)
+        if words:
+            groups.append(quoted(" ".join(words)))
+    return " OR ".join(groups)
+
+
+def _run_sqlite(plan, filters, params, limit, offset, all_words):
+    match = _fts5_query(plan, all_words=all_words)
+    where = f"guides_searchdocument_fts MATCH %s{filters}"
+    rank = f"(-bm25(guides_searchdocument_fts, 10.0, 8.0, 4.0, 1.0) * {_kind_weight_sql()})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM guides_searchdocument_fts "
+            f"JOIN guides_searchdocument d ON d.id = guides_searchdocument_fts.rowid WHERE {where}",
+            [match, *params],
+        )
+        count = cursor.fetchone()[0]
+        if not count:
+            return 0, []
+        cursor.execute(
+            f"SELECT d.kind, d.title, d.url, d.guides, {rank} AS score, "
+            f"CASE WHEN d.body <> '' THEN snippet(guides_searchdocument_fts, 3, %s, %s, '…', 28) "
+            f"ELSE snippet(guides_searchdocument_fts, 2, %s, %s, '…', 28) END "
+            f"FROM guides_searchdocument_fts "
+            f"JOIN guides_searchdocument d ON d.id = guides_searchdocument_fts.rowid "
+            f"WHERE {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
+            [START, STOP, START, STOP, match, *params, limit, offset],
+        )
+        return count, cursor.fetchall()
+
+
+def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
+    parts, params = [], []
+    if plan.words:
+        joiner = " && " if all_words else " || "
+        parts.append("(" + joiner.join(["plainto_tsquery('english', %s)"] * len(plan.words)) + ")")
+        params.extend(plan.words)
+    for phrase in plan.phrases:
+        parts.append("phraseto_tsquery('english', %s)")
+        params.append(phrase)
+    return " || ".join(parts), params
+
+
+def _run_postgres(plan, filters, params, limit, offset, all_words):
+    tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH q AS (SELECT {tsquery} AS query) "
+            f"SELECT COUNT(*) FROM guides_searchdocument d, q WHERE d.search @@ q.query{filters}",
+            [*qparams, *params],
+        )
+        count = cursor.fetchone()[0]
+        if not count:
+            return 0, []
+        # Rank and cut first; ts_headline (the slow part) runs only on the page shown.
+        cursor.execute(
+            f"WITH q AS (SELECT {tsquery} AS query), hits AS ("
+            f"  SELECT d.id, d.kind, d.title, d.url, d.guides, d.summary, d.body, "
+            f"  ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
+            f"  FROM guides_searchdocument d, q WHERE d.search @@ q.query{filters} "
+            f"  ORDER BY score DESC, d.id LIMIT %s OFFSET %s) "
+            f"SELECT hits.kind, hits.title, hits.url, hits.guides, hits.score, "
+            f"ts_headline('english', "
+            f"CASE WHEN hits.body <> '' THEN hits.body ELSE hits.summary END, "
+            f"q.query, %s) FROM hits, q ORDER BY hits.score DESC, hits.id",
+            [
+                *qparams, *params, limit, offset,
+                f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
+                f"MaxFragments=1, FragmentDelimiter=' … '",
+            ],
+        )  # fmt: skip
+        return count, cursor.fetchall()
+
+
+def _snippets(marked: str) -> tuple[str, str]:
+    marked = " ".join((marked or "").split())
+    plain = marked.replace(START, "").replace(STOP, "")
+    escaped = html.escape(marked, quote=False)
+    return plain, escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def search(
+    query: str,
+    *,
+    types: list[str] | None = None,
+    guide: str | None = None,
+    tag: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Results:
+    """Ranked results for `query`, best first. Only published local examples are in the
+    index, so nothing unpublished can appear in results, snippets or counts."""
+    plan = plan_query(query)
+    out = Results(query=plan.text, plan=plan)
+    if plan.corrections:
+        out.suggestion = " ".join(plan.corrections.get(w, w) for w in normalise_words(plan.text))
+    if plan.empty:
         return out
-    phrase = " ".join(words).lower()
-    expansions = [
-        t for t in GlossaryTerm.objects.only("slug", "term", "plain_alternatives")
-        if any(p.lower() in phrase or phrase in p.lower() for p in t.plain_alternatives)
-    ]  # fmt: skip
-    out.expanded_with = [t.term for t in expansions]
-    term_q = Q(pk__in=[t.pk for t in expansions])
-    seen: set[str] = set()
-
-    def add(result: Result) -> None:
-        if result.url not in seen and len(out.results) < limit:
-            seen.add(result.url)
-            out.results.append(result)
-
-    for t in GlossaryTerm.objects.filter(_words_q(words, ["term", "definition"]) | term_q):
-        add(Result("term", t.term, t.get_absolute_url(), [], t.definition, 3.0))
-    expanded_guides = Guide.objects.filter(terms__in=[t.pk for t in expansions])
-    for g in Guide.objects.filter(
-        _words_q(words, ["title", "purpose", "summary", "plain_summary"])
-        | Q(pk__in=expanded_guides)
-    ).distinct():
-        add(Result("guide", g.title, g.get_absolute_url(), [g.slug], g.purpose, 2.5))
-    expanded_tools = Tool.objects.filter(terms__in=[t.pk for t in expansions])
-    for t in (
-        Tool.objects.filter(_words_q(words, ["name", "summary", "text"]) | Q(pk__in=expanded_tools))
-        .prefetch_related("guides")
-        .distinct()
-    ):
-        add(Result("tool", t.name, t.get_absolute_url(), [g.slug for g in t.guides.all()],
-                   t.summary, 2.0))  # fmt: skip
-    for s in Section.objects.filter(_words_q(words, ["title", "text"])).select_related("guide"):
-        add(Result("section", f"{s.guide.title}: {s.title}", s.get_absolute_url(),
-                   [s.guide.slug], _snippet(s.text, words), 1.0))  # fmt: skip
+    types = [t for t in (types or []) if t in KINDS]
+    filters, params = _filters(types, guide, tag)
+    run = _run_postgres if connection.vendor == "postgresql" else _run_sqlite
+    # Every word first; if that finds too little, any of the words (ranked by how many
+    # and how well they match). Corrections and glossary phrases are alternatives, so
+    # they only ever take part in the second, looser pass.
+    strict = len(plan.words) > 1 and not plan.corrections
+    count, rows = run(plan, filters, params, limit, offset, True) if strict else (0, [])
+    if count < 3:
+        count, rows = run(plan, filters, params, limit, offset, False)
+    out.count = count
+    for kind, title, url, guides, score, marked in rows:
+        plain, marked_html = _snippets(marked)
+        out.results.append(
+            Result(
+                type=kind, title=title, url=url,
+                guides=[g for g in (guides or "").split("|") if g],
+                snippet=plain, snippet_html=marked_html, score=round(float(score), 6),
+            )
+        )  # fmt: skip
     return out
+
+
+def glossary_matches(query: str, limit: int = 5) -> list[GlossaryTerm]:
+    """Glossary terms whose name or plain words share a word with the query, for the
+    no-results page."""
+    words = [w for w in normalise_words(query) if w not in STOPWORDS and len(w) >= 3]
+    if not words:
+        return []
+    results = search(" ".join(words), types=["term"], limit=limit)
+    urls = [r.url for r in results.results]
+    terms = {t.get_absolute_url(): t for t in GlossaryTerm.objects.filter(
+        slug__in=[u.rstrip("/").rsplit("/", 1)[-1] for u in urls])}  # fmt: skip
+    return [terms[u] for u in urls if u in terms]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("glossary/", browse.glossary, name="glossary"),
     path("glossary/<slug:slug>/", browse.term_detail, name="term"),
     path("search/", search.search, name="search"),
+    path("api/search/", search.api_search, name="api-search"),
     path("api/guides/", api.guide_list, name="api-guides"),
     path("api/guides/<slug:slug>/", api.guide_detail, name="api-guide"),
     path("api/tools/<slug:slug>/", api.tool_detail, name="api-tool"),

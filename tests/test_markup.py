@@ -137,3 +137,9 @@ def test_a_term_linked_by_hand_counts_as_used_and_is_not_linked_again():
     assert result.terms == {"pdsa"}
     assert 'class="term"' not in result.html
     assert '<a href="/glossary/pdsa/"' in result.html
+
+
+def test_a_term_that_wraps_onto_a_new_line_is_still_found():
+    html = markup.render("Plot a run\nchart weekly.", glossary=glossary()).html
+    assert 'href="/glossary/run-chart/"' in html
+    assert "run\nchart</a>" in html
