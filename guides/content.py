@@ -491,6 +491,11 @@ def _delete_missing(queryset: models.QuerySet, report: LoadReport, kind: str) ->
 
 def load_content(folder: Path, *, dry_run: bool = False) -> LoadReport:
     """Load the content folder into the database, all or nothing."""
+    return apply_content(read_content(folder), dry_run=dry_run)
+
+
+def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
+    """Write checked content to the database in one transaction (see load_content)."""
     from . import search
     from .models import (
         ContentVersion,
@@ -502,7 +507,6 @@ def load_content(folder: Path, *, dry_run: bool = False) -> LoadReport:
         Tool,
     )
 
-    content = read_content(folder)
     report = LoadReport()
     with transaction.atomic():
         # Numbers are unique: park the numbers of guides that move so a swap cannot clash.

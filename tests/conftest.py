@@ -32,3 +32,9 @@ def content_dir(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(TEST_CONTENT, target)
     return target
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use real transactions, after which pytest-django empties the tables:
+    # run them last so the content loaded once for the session serves everything else.
+    items.sort(key=lambda item: "/browser/" in str(item.fspath).replace("\\", "/"))
