@@ -60,7 +60,8 @@ def main() -> None:
             queries = len(connection.queries)
             p95 = statistics.quantiles(times, n=20)[18]
             size = len(response.content) / 1024
-            print(f"{label:<18} {statistics.median(times):>10.2f} {p95:>8.2f} {queries:>8} {size:>6.1f}")
+            median = statistics.median(times)
+            print(f"{label:<18} {median:>10.2f} {p95:>8.2f} {queries:>8} {size:>6.1f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import api, browse, search
+from .views import runchart as runchart_views
 
 app_name = "guides"
 
@@ -18,4 +19,9 @@ urlpatterns = [
     path("api/tools/<slug:slug>/", api.tool_detail, name="api-tool"),
     path("api/glossary/", api.glossary, name="api-glossary"),
     path("healthz", browse.healthz, name="healthz"),
+    # Run chart and SPC chart maker
+    path("run-chart/", runchart_views.run_chart, name="run-chart"),
+    path("run-chart/chart.svg", runchart_views.chart_svg, name="run-chart-svg"),
+    path("run-chart/chart.png", runchart_views.chart_png, name="run-chart-png"),
+    path("api/run-chart/", runchart_views.api_run_chart, name="api-run-chart"),
 ]

@@ -46,8 +46,12 @@ def test_stemming(query, word):
 
 @pytest.mark.parametrize(
     ("query", "suggestion"),
-    [("procss map", "process map"), ("capcity", "capacity"), ("varation", "variation"),
-     ("stakholder analysys", "stakeholder analysis")],  # fmt: skip
+    [
+        ("procss map", "process map"),
+        ("capcity", "capacity"),
+        ("varation", "variation"),
+        ("stakholder analysys", "stakeholder analysis"),
+    ],  # fmt: skip
 )
 def test_typos_within_two_edits_are_corrected_and_found(query, suggestion):
     results = search.search(query)

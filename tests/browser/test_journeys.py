@@ -55,8 +55,13 @@ def test_skip_link_is_the_first_tab_stop_and_focus_is_visible(site, page):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/guides/matching-capacity-and-demand/", "/tools/run-charts/", "/glossary/",
-     "/search/?q=capacity"],  # fmt: skip
+    [
+        "/",
+        "/guides/matching-capacity-and-demand/",
+        "/tools/run-charts/",
+        "/glossary/",
+        "/search/?q=capacity",
+    ],  # fmt: skip
 )
 def test_text_at_200_percent_loses_nothing(site, page, shot, path):
     page.goto(site + path)
