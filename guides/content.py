@@ -442,6 +442,8 @@ class LoadReport:
     updated: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
     version: str = ""
+    # What happened to user data, e.g. local examples that lost a link to a removed tool.
+    notes: list[str] = field(default_factory=list)
 
     def count(self, what: dict[str, int], kind: str, n: int = 1) -> None:
         what[kind] = what.get(kind, 0) + n
@@ -458,6 +460,7 @@ class LoadReport:
                             ("Deleted", self.deleted)):  # fmt: skip
             if what:
                 lines.append(f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(what.items())))
+        lines.extend(self.notes)
         return "\n".join(lines)
 
 
@@ -482,6 +485,37 @@ def _set_m2m(manager, wanted: list, report: LoadReport, kind: str) -> None:
         report.count(report.updated, kind)
 
 
+def _keep_local_examples(content: Content, report: LoadReport) -> None:
+    """Local examples are never deleted by a load. A guide that has examples cannot be
+    removed (ContentError, nothing changes); a removed or renamed tool is unlinked from
+    its examples, which stay, and the report says which."""
+    from .models import LocalExample, Tool
+
+    guide_slugs = [g.slug for g in content.guides]
+    stranded = (
+        LocalExample.objects.exclude(guide__slug__in=guide_slugs)
+        .values_list("guide__slug", "guide__title")
+        .annotate(n=models.Count("pk"))
+        .order_by("guide__slug")
+    )
+    problems = [
+        f"guide '{slug}' ({title}) has {n} local example{'s' if n != 1 else ''} attached, so "
+        "its file cannot be removed or its slug changed: restore the file, or first move "
+        "the examples to another guide in the site"
+        for slug, title, n in stranded
+    ]
+    if problems:
+        raise ContentError(problems)
+    tool_slugs = [t.slug for t in content.tools]
+    for tool in Tool.objects.exclude(slug__in=tool_slugs).filter(examples__isnull=False).distinct():
+        titles = [f"#{pk} “{title}”" for pk, title in tool.examples.values_list("pk", "title")]
+        report.notes.append(
+            f"Tool '{tool.slug}' ({tool.name}) was removed: {len(titles)} local "
+            f"example{'s' if len(titles) != 1 else ''} lost their link to it and "
+            f"{'were' if len(titles) != 1 else 'was'} kept: {', '.join(titles)}."
+        )
+
+
 def _delete_missing(queryset: models.QuerySet, report: LoadReport, kind: str) -> None:
     n = queryset.count()
     if n:
@@ -496,7 +530,7 @@ def load_content(folder: Path, *, dry_run: bool = False) -> LoadReport:
 
 def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
     """Write checked content to the database in one transaction (see load_content)."""
-    from . import search
+    from . import caching, search
     from .models import (
         ContentVersion,
         GlossaryTerm,
@@ -509,6 +543,7 @@ def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
 
     report = LoadReport()
     with transaction.atomic():
+        _keep_local_examples(content, report)
         # Numbers are unique: park the numbers of guides that move so a swap cannot clash.
         moving = [
             g.slug for g in content.guides
@@ -600,6 +635,8 @@ def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
             search.reindex_content()
         if report.changed or latest is None or latest.digest != content.digest:
             latest = ContentVersion.objects.create(digest=content.digest, summary=str(report))
+        if report.changed:
+            caching.changed()
         report.version = latest.label
         if dry_run:
             transaction.set_rollback(True)

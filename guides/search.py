@@ -124,26 +124,83 @@ def reindex_content() -> None:
         )
 
 
-def index_example(example) -> None:
-    """Add, update or remove one local example's row: only published examples are found."""
-    if getattr(example, "status", None) != "published":
-        remove_example(example.pk)
-        return
-    guide = example.guide
-    values = {
+def example_fields(example, guide_slug: str, tag_names: list[str]) -> dict:
+    """The index row of one published local example (also used by seed_examples)."""
+    return {
         "title": example.title[:300],
         "url": example.get_absolute_url(),
-        "guides": _bars([guide.slug] if guide else []),
-        "tags": _bars(t.name.lower() for t in example.tags.all()),
-        "keywords": " ".join(t.name for t in example.tags.all()),
-        "summary": getattr(example, "setting", "") or "",
-        "body": getattr(example, "text", "") or "",
+        "guides": _bars([guide_slug]),
+        "tags": _bars(sorted(t.lower() for t in tag_names)),
+        "keywords": " ".join(sorted(tag_names)),
+        "summary": example.setting,
+        "body": example.text,
     }
-    SearchDocument.objects.update_or_create(kind="example", object_id=example.pk, defaults=values)
+
+
+def index_example(example) -> None:
+    """Add, update or remove one local example's row: only published examples are found,
+    so nothing unpublished can reach results, snippets or counts."""
+    if example.status != "published":
+        remove_example(example.pk)
+        return
+    fields = example_fields(example, example.guide.slug, list(example.tags.names()))
+    SearchDocument.objects.update_or_create(kind="example", object_id=example.pk, defaults=fields)
+
+
+def reindex_examples(batch_size: int = 1000) -> int:
+    """Rebuild the rows of every published local example (after an import, say)."""
+    from .models import LocalExample
+
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind="example").delete()
+        published = LocalExample.objects.published().select_related("guide").order_by("pk")
+        count = 0
+        batch = []
+        for example in published.prefetch_related("tags").iterator(chunk_size=batch_size):
+            names = [t.name for t in example.tags.all()]
+            fields = example_fields(example, example.guide.slug, names)
+            batch.append(SearchDocument(kind="example", object_id=example.pk, **fields))
+            if len(batch) >= batch_size:
+                SearchDocument.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        SearchDocument.objects.bulk_create(batch)
+        return count + len(batch)
 
 
 def remove_example(example_id: int) -> None:
     SearchDocument.objects.filter(kind="example", object_id=example_id).delete()
+
+
+def connect_signals() -> None:
+    """Keep the index in step with every save and delete of a local example, and with
+    changes to its tags (taggit sends m2m_changed)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from .models import LocalExample
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            index_example(instance)
+
+    def deleted(sender, instance, **kwargs):
+        remove_example(instance.pk)
+
+    def tags_changed(sender, instance, action, **kwargs):
+        if action in ("post_add", "post_remove", "post_clear") and isinstance(
+            instance, LocalExample
+        ):
+            index_example(instance)
+
+    # weak=False: the receivers are local functions, which would otherwise be collected.
+    post_save.connect(saved, sender=LocalExample, weak=False, dispatch_uid="search-example-saved")
+    post_delete.connect(
+        deleted, sender=LocalExample, weak=False, dispatch_uid="search-example-deleted"
+    )
+    m2m_changed.connect(
+        tags_changed, sender=LocalExample.tags.through, weak=False,
+        dispatch_uid="search-example-tags",
+    )  # fmt: skip
 
 
 # Understanding the query ---------------------------------------------------------------
@@ -303,6 +360,7 @@ class Results:
     plan: QueryPlan | None = None
     results: list[Result] = field(default_factory=list)
     count: int = 0
+    count_capped: bool = False  # more matches than COUNT_CAP: count is "more than"
     suggestion: str = ""
 
     @property
@@ -344,28 +402,61 @@ def _fts5_query(plan: QueryPlan, *, all_words: bool) -> str:
     return " OR ".join(groups)
 
 
-def _run_sqlite(plan, filters, params, limit, offset, all_words):
+# The two indexes: the library's own content, and published local examples. Each is
+# ranked on its own (so a search of the content never scans thousands of examples), and
+# the two rankings are merged.
+CONTENT, EXAMPLES = "content", "examples"
+FTS_TABLE = {CONTENT: "guides_searchdocument_fts", EXAMPLES: "guides_searchexample_fts"}
+PG_KIND = {CONTENT: "d.kind <> 'example'", EXAMPLES: "d.kind = 'example'"}
+# Counting every match of a very common word among many thousands of examples costs
+# more than it tells anyone: past this, the page says "more than".
+COUNT_CAP = 1000
+# Ranking scores every match. When a common word matches more examples than this, the
+# newest RANK_WINDOW of them are ranked (the older ones are still counted and found by
+# any narrower query), which keeps a search fast however many examples there are.
+RANK_WINDOW = 3000
+BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
+
+
+def _sqlite_rank(index, plan, filters, params, top, all_words):
+    """(count, [(id, kind, score)]) for one index, best first, at most `top` rows."""
+    table = FTS_TABLE[index]
     match = _fts5_query(plan, all_words=all_words)
-    where = f"guides_searchdocument_fts MATCH %s{filters}"
-    rank = f"(-bm25(guides_searchdocument_fts, 10.0, 8.0, 4.0, 1.0) * {_kind_weight_sql()})"
+    rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
+    joined = f"FROM {table} JOIN guides_searchdocument d ON d.id = {table}.rowid"
+    where = f"{table} MATCH %s{filters}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM guides_searchdocument_fts "
-            f"JOIN guides_searchdocument d ON d.id = guides_searchdocument_fts.rowid WHERE {where}",
+            f"SELECT COUNT(*) FROM (SELECT 1 {joined} WHERE {where} LIMIT {COUNT_CAP + 1})",
             [match, *params],
         )
         count = cursor.fetchone()[0]
         if not count:
             return 0, []
-        cursor.execute(
-            f"SELECT d.kind, d.title, d.url, d.guides, {rank} AS score, "
-            f"CASE WHEN d.body <> '' THEN snippet(guides_searchdocument_fts, 3, %s, %s, '…', 28) "
-            f"ELSE snippet(guides_searchdocument_fts, 2, %s, %s, '…', 28) END "
-            f"FROM guides_searchdocument_fts "
-            f"JOIN guides_searchdocument d ON d.id = guides_searchdocument_fts.rowid "
-            f"WHERE {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
-            [START, STOP, START, STOP, match, *params, limit, offset],
-        )
+        window, window_params = "", []
+        if index == EXAMPLES and count > COUNT_CAP:
+            cursor.execute(
+                f"SELECT d.id {joined} WHERE {where} ORDER BY d.id DESC LIMIT 1 OFFSET %s",
+                [match, *params, RANK_WINDOW - 1],
+            )
+            oldest = cursor.fetchone()
+            if oldest:
+                window, window_params = f" AND {table}.rowid >= %s", [oldest[0]]
+        if index == EXAMPLES and not filters:
+            # The common case over many rows: rank inside FTS5 alone, no join per match.
+            weight = KIND_WEIGHT["example"]
+            cursor.execute(
+                f"SELECT rowid, 'example', -{BM25.format(table=table)} * {weight} AS score "
+                f"FROM {table} WHERE {table} MATCH %s{window} "
+                f"ORDER BY score DESC, rowid LIMIT %s",
+                [match, *window_params, top],
+            )
+        else:
+            cursor.execute(
+                f"SELECT d.id, d.kind, {rank} AS score {joined} WHERE {where}{window} "
+                f"ORDER BY score DESC, d.id LIMIT %s",
+                [match, *params, *window_params, top],
+            )
         return count, cursor.fetchall()
 
 
@@ -381,35 +472,129 @@ def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
     return " || ".join(parts), params
 
 
-def _run_postgres(plan, filters, params, limit, offset, all_words):
+def _pg_rank(index, plan, filters, params, top, all_words):
     tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
+    where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query) "
-            f"SELECT COUNT(*) FROM guides_searchdocument d, q WHERE d.search @@ q.query{filters}",
+            f"WITH q AS (SELECT {tsquery} AS query) SELECT COUNT(*) FROM "
+            f"(SELECT 1 FROM guides_searchdocument d, q WHERE {where} LIMIT {COUNT_CAP + 1}) c",
             [*qparams, *params],
         )
         count = cursor.fetchone()[0]
         if not count:
             return 0, []
-        # Rank and cut first; ts_headline (the slow part) runs only on the page shown.
+        window, window_params = "", []
+        if index == EXAMPLES and count > COUNT_CAP:
+            cursor.execute(
+                f"WITH q AS (SELECT {tsquery} AS query) SELECT d.id FROM guides_searchdocument d, "
+                f"q WHERE {where} ORDER BY d.id DESC OFFSET %s LIMIT 1",
+                [*qparams, *params, RANK_WINDOW - 1],
+            )
+            oldest = cursor.fetchone()
+            if oldest:
+                window, window_params = " AND d.id >= %s", [oldest[0]]
         cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query), hits AS ("
-            f"  SELECT d.id, d.kind, d.title, d.url, d.guides, d.summary, d.body, "
-            f"  ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
-            f"  FROM guides_searchdocument d, q WHERE d.search @@ q.query{filters} "
-            f"  ORDER BY score DESC, d.id LIMIT %s OFFSET %s) "
-            f"SELECT hits.kind, hits.title, hits.url, hits.guides, hits.score, "
-            f"ts_headline('english', "
-            f"CASE WHEN hits.body <> '' THEN hits.body ELSE hits.summary END, "
-            f"q.query, %s) FROM hits, q ORDER BY hits.score DESC, hits.id",
-            [
-                *qparams, *params, limit, offset,
-                f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
-                f"MaxFragments=1, FragmentDelimiter=' … '",
-            ],
-        )  # fmt: skip
+            f"WITH q AS (SELECT {tsquery} AS query) "
+            f"SELECT d.id, d.kind, "
+            f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
+            f"FROM guides_searchdocument d, q WHERE {where}{window} "
+            f"ORDER BY score DESC, d.id LIMIT %s",
+            [*qparams, *params, *window_params, top],
+        )
         return count, cursor.fetchall()
+
+
+def _details(ids: list[int]) -> dict:
+    """{id: (title, url, guides, text)} of the rows shown on one page."""
+    rows = SearchDocument.objects.filter(pk__in=ids).values_list(
+        "pk", "title", "url", "guides", "summary", "body"
+    )
+    return {
+        pk: (title, url, guides, body or summary) for pk, title, url, guides, summary, body in rows
+    }
+
+
+def _stem(word: str) -> str:
+    """A light stem for highlighting: "mapping" -> "map", "queues" -> "queue"."""
+    for suffix in ("ing", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]
+    return word
+
+
+SNIPPET_CHARS = 220
+
+
+def make_snippet(text: str, plan: QueryPlan) -> str:
+    """The stretch of `text` with the most query words in it, matched words between the
+    START and STOP markers. The same on both engines, and cheap (one regular expression
+    over the rows shown): PostgreSQL's ts_headline cost more than the search itself."""
+    text = " ".join(text.replace(START, "").replace(STOP, "").split())  # markers are ours
+    stems = {_stem(w) for w in plan.words}
+    stems |= {_stem(w) for phrase in plan.phrases for w in normalise_words(phrase)}
+    stems = sorted((s for s in stems if len(s) >= 2), key=len, reverse=True)
+    matches = []
+    if stems:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.I)
+        matches = list(pattern.finditer(text))
+    if not matches:
+        cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(text) > SNIPPET_CHARS else text
+        return cut + (" …" if len(cut) < len(text) else "")
+    # The window of SNIPPET_CHARS that holds the most matches (two pointers).
+    best, best_first, last = 0, 0, 0
+    for first, match in enumerate(matches):
+        while last < len(matches) and matches[last].end() <= match.start() + SNIPPET_CHARS:
+            last += 1
+        if last - first > best:
+            best, best_first = last - first, first
+    begin = max(matches[best_first].start() - 40, 0)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < matches[best_first].start() else begin
+    end = min(begin + SNIPPET_CHARS + 40, len(text))
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > matches[best_first].end() else end
+    out, position = [], begin
+    for match in matches[best_first:]:
+        if match.end() > end:
+            break
+        out += [text[position : match.start()], START, match.group(), STOP]
+        position = match.end()
+    out.append(text[position:end])
+    return ("… " if begin else "") + "".join(out) + (" …" if end < len(text) else "")
+
+
+def _run(plan, types, guide, tag, limit, offset, all_words):
+    """Rank each index that the filters allow, merge, and fetch snippets for one page."""
+    rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
+    indexes = []
+    content_types = [t for t in (types or KINDS) if t != "example"]
+    if content_types and not tag:  # tags belong to local examples only
+        indexes.append((CONTENT, content_types if types else []))
+    if not types or "example" in types:
+        indexes.append((EXAMPLES, []))
+    total, capped, hits = 0, False, []
+    for index, kinds in indexes:
+        filters, params = _filters(kinds, guide, tag)
+        count, rows = rank(index, plan, filters, params, offset + limit, all_words)
+        if count > COUNT_CAP:
+            capped, count = True, COUNT_CAP
+        total += count
+        hits.extend((score, index, pk, kind) for pk, kind, score in rows)
+    hits.sort(key=lambda h: (-h[0], h[1], h[2]))
+    page = hits[offset : offset + limit]
+    found = _details([pk for _, _, pk, _ in page]) if page else {}
+    rows = [
+        (kind, *found[pk][:3], make_snippet(found[pk][3], plan), score)
+        for score, _, pk, kind in page
+        if pk in found
+    ]
+    return total, capped, rows
 
 
 def _snippets(marked: str) -> tuple[str, str]:
@@ -437,17 +622,17 @@ def search(
     if plan.empty:
         return out
     types = [t for t in (types or []) if t in KINDS]
-    filters, params = _filters(types, guide, tag)
-    run = _run_postgres if connection.vendor == "postgresql" else _run_sqlite
     # Every word first; if that finds too little, any of the words (ranked by how many
     # and how well they match). Corrections and glossary phrases are alternatives, so
     # they only ever take part in the second, looser pass.
     strict = len(plan.words) > 1 and not plan.corrections
-    count, rows = run(plan, filters, params, limit, offset, True) if strict else (0, [])
+    count, capped, rows = (0, False, [])
+    if strict:
+        count, capped, rows = _run(plan, types, guide, tag, limit, offset, True)
     if count < 3:
-        count, rows = run(plan, filters, params, limit, offset, False)
-    out.count = count
-    for kind, title, url, guides, score, marked in rows:
+        count, capped, rows = _run(plan, types, guide, tag, limit, offset, False)
+    out.count, out.count_capped = count, capped
+    for kind, title, url, guides, marked, score in rows:
         plain, marked_html = _snippets(marked)
         out.results.append(
             Result(

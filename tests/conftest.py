@@ -17,6 +17,27 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    # Tests change data in ways no app code does (rows created straight in the test,
+    # transactions rolled back): the anonymous page cache is on only where a test asks
+    # for it with the `page_cache` fixture (tests/test_caching.py, browser journeys).
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache switched on, and empty."""
+    from django.core.cache import caches
+
+    from guides.caching import CACHE_ALIAS
+
+    settings.PAGE_CACHE_SECONDS = 600
+    caches[CACHE_ALIAS].clear()
+    yield caches[CACHE_ALIAS]
+    caches[CACHE_ALIAS].clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real content once; each test runs in a transaction that is rolled back."""

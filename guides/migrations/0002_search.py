@@ -3,6 +3,8 @@
 from django.db import migrations, models
 
 # The full-text index differs by database; guides/search.py queries each the same way.
+# Local examples (possibly many thousands) are indexed apart from the library's own
+# content (a few hundred documents), so a search of the content never scans examples.
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """ALTER TABLE guides_searchdocument ADD COLUMN search tsvector GENERATED ALWAYS AS (
@@ -10,40 +12,53 @@ POSTGRES_FORWARD = [
         || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B')
         || setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'C')
     ) STORED""",
-    "CREATE INDEX guides_searchdocument_search ON guides_searchdocument USING GIN (search)",
+    "CREATE INDEX guides_searchdocument_content ON guides_searchdocument USING GIN (search) WHERE kind <> 'example'",
+    "CREATE INDEX guides_searchdocument_example ON guides_searchdocument USING GIN (search) WHERE kind = 'example'",
     "CREATE INDEX guides_searchword_trgm ON guides_searchword USING GIN (word gin_trgm_ops)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS guides_searchword_trgm",
-    "DROP INDEX IF EXISTS guides_searchdocument_search",
+    "DROP INDEX IF EXISTS guides_searchdocument_example",
+    "DROP INDEX IF EXISTS guides_searchdocument_content",
     "ALTER TABLE guides_searchdocument DROP COLUMN IF EXISTS search",
 ]
+
+COLUMNS = "title, keywords, summary, body"
+
+
+def _sqlite_index(table: str, condition: str) -> list[str]:
+    """An external-content FTS5 table over the documents that meet `condition`, kept in
+    step by triggers (the 'delete' form, as FTS5 needs the old values)."""
+    old = "old.title, old.keywords, old.summary, old.body"
+    new = "new.title, new.keywords, new.summary, new.body"
+    cond_old, cond_new = condition.format(row="old"), condition.format(row="new")
+    return [
+        f"""CREATE VIRTUAL TABLE {table} USING fts5({COLUMNS},
+            content='guides_searchdocument', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2')""",
+        f"""CREATE TRIGGER {table}_ai AFTER INSERT ON guides_searchdocument WHEN {cond_new} BEGIN
+            INSERT INTO {table}(rowid, {COLUMNS}) VALUES (new.id, {new});
+        END""",
+        f"""CREATE TRIGGER {table}_ad AFTER DELETE ON guides_searchdocument WHEN {cond_old} BEGIN
+            INSERT INTO {table}({table}, rowid, {COLUMNS}) VALUES ('delete', old.id, {old});
+        END""",
+        # One trigger, so the old entry is always removed before the new one is added.
+        f"""CREATE TRIGGER {table}_au AFTER UPDATE ON guides_searchdocument BEGIN
+            INSERT INTO {table}({table}, rowid, {COLUMNS})
+                SELECT 'delete', old.id, {old} WHERE {cond_old};
+            INSERT INTO {table}(rowid, {COLUMNS}) SELECT new.id, {new} WHERE {cond_new};
+        END""",
+    ]
+
+
 SQLITE_FORWARD = [
-    """CREATE VIRTUAL TABLE guides_searchdocument_fts USING fts5(
-        title, keywords, summary, body,
-        content='guides_searchdocument', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER guides_searchdocument_ai AFTER INSERT ON guides_searchdocument BEGIN
-        INSERT INTO guides_searchdocument_fts(rowid, title, keywords, summary, body)
-        VALUES (new.id, new.title, new.keywords, new.summary, new.body);
-    END""",
-    """CREATE TRIGGER guides_searchdocument_ad AFTER DELETE ON guides_searchdocument BEGIN
-        INSERT INTO guides_searchdocument_fts(guides_searchdocument_fts, rowid, title, keywords, summary, body)
-        VALUES ('delete', old.id, old.title, old.keywords, old.summary, old.body);
-    END""",
-    """CREATE TRIGGER guides_searchdocument_au AFTER UPDATE ON guides_searchdocument BEGIN
-        INSERT INTO guides_searchdocument_fts(guides_searchdocument_fts, rowid, title, keywords, summary, body)
-        VALUES ('delete', old.id, old.title, old.keywords, old.summary, old.body);
-        INSERT INTO guides_searchdocument_fts(rowid, title, keywords, summary, body)
-        VALUES (new.id, new.title, new.keywords, new.summary, new.body);
-    END""",
-    "INSERT INTO guides_searchdocument_fts(guides_searchdocument_fts) VALUES ('rebuild')",
+    *_sqlite_index("guides_searchdocument_fts", "{row}.kind <> 'example'"),
+    *_sqlite_index("guides_searchexample_fts", "{row}.kind = 'example'"),
 ]
 SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS guides_searchdocument_au",
-    "DROP TRIGGER IF EXISTS guides_searchdocument_ad",
-    "DROP TRIGGER IF EXISTS guides_searchdocument_ai",
-    "DROP TABLE IF EXISTS guides_searchdocument_fts",
+    f"DROP {kind} IF EXISTS {table}{suffix}"
+    for table in ("guides_searchdocument_fts", "guides_searchexample_fts")
+    for kind, suffix in [("TRIGGER", "_ai"), ("TRIGGER", "_ad"), ("TRIGGER", "_au"), ("TABLE", "")]
 ]
 
 
@@ -60,36 +75,49 @@ backward = _run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guides', '0001_initial'),
+        ("guides", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchWord',
+            name="SearchWord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('word', models.CharField(max_length=100, unique=True)),
-                ('frequency', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("word", models.CharField(max_length=100, unique=True)),
+                ("frequency", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10)),
-                ('object_id', models.BigIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('url', models.CharField(max_length=300)),
-                ('guides', models.CharField(blank=True, default='', max_length=1000)),
-                ('tags', models.CharField(blank=True, default='', max_length=2000)),
-                ('keywords', models.TextField(blank=True, default='')),
-                ('summary', models.TextField(blank=True, default='')),
-                ('body', models.TextField(blank=True, default='')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=10)),
+                ("object_id", models.BigIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("url", models.CharField(max_length=300)),
+                ("guides", models.CharField(blank=True, default="", max_length=1000)),
+                ("tags", models.CharField(blank=True, default="", max_length=2000)),
+                ("keywords", models.TextField(blank=True, default="")),
+                ("summary", models.TextField(blank=True, default="")),
+                ("body", models.TextField(blank=True, default="")),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='unique_search_document')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"), name="unique_search_document"
+                    )
+                ],
             },
         ),
         migrations.RunPython(forward, backward),

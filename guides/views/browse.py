@@ -8,7 +8,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from ..models import GlossaryTerm, Guide, Section, Side, Tool
+from ..models import GlossaryTerm, Guide, LocalExample, Section, Side, Tool
+
+LATEST_EXAMPLES = 3
+
+
+def latest_examples(examples) -> list[LocalExample]:
+    """The newest published examples for a guide or tool page, in one small query."""
+    return list(
+        examples.published()
+        .newest_first()
+        .only("id", "title", "organisation_type", "service", "team", "excerpt", "published_at")[
+            :LATEST_EXAMPLES
+        ]
+    )
 
 
 @require_safe
@@ -44,6 +57,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "previous_guide": previous_guide
             and {"slug": previous_guide[1], "title": previous_guide[2]},
             "next_guide": next_guide and {"slug": next_guide[1], "title": next_guide[2]},
+            "examples": latest_examples(LocalExample.objects.for_guide(guide)),
         },
     )
 
@@ -65,7 +79,11 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(request, "guides/tool_detail.html", {"tool": tool})
+    return render(
+        request,
+        "guides/tool_detail.html",
+        {"tool": tool, "examples": latest_examples(LocalExample.objects.for_tool(tool))},
+    )
 
 
 @require_safe
@@ -95,6 +113,13 @@ def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     return render(request, "guides/term_detail.html", {"term": term})
+
+
+@require_safe
+def live(request: HttpRequest) -> HttpResponse:
+    """The process answers (no database): a liveness probe, and the ceiling that
+    bench/load.sh measures pages against."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_safe

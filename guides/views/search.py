@@ -83,6 +83,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
     body = {
         "query": results.query,
         "count": results.count,
+        # True when there are more matches than were counted (count is then a lower bound).
+        "count_capped": results.count_capped,
         "results": [
             {
                 "type": r.type,

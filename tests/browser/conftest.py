@@ -86,3 +86,165 @@ def shot(page, viewport, request):
         page.screenshot(path=str(ARTIFACTS / f"{test}-{viewport}-{step}.png"), full_page=False)
 
     return take
+
+
+# Staff ---------------------------------------------------------------------------------
+
+PASSWORD = "a-long-test-password-1"
+# The roles' permissions, as the migrations give them. The groups are made again here:
+# pytest-django empties every table after each browser test, the migrations' groups too.
+ROLE_PERMISSIONS = {
+    "facilitator": ("Facilitators", ["add_localexample"]),
+    "editor": ("Editors", ["add_localexample", "change_localexample", "delete_localexample",
+                           "view_localexample", "review_localexample", "add_module",
+                           "change_module"]),
+    "trainer": ("Trainers", ["add_module"]),
+}  # fmt: skip
+
+
+def make_staff(username: str, role: str, **fields):
+    from django.contrib.auth.models import Group, Permission, User
+
+    name, codenames = ROLE_PERMISSIONS[role]
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user = User.objects.create_user(username, password=PASSWORD, **fields)
+    user.groups.add(group)
+    return user
+
+
+def sign_in(page, site: str, username: str, next_path: str = "/") -> None:
+    """Through the sign-in form, as a person would."""
+    page.goto(f"{site}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site}{next_path}*")
+
+
+@pytest.fixture
+def signed_in(page, site):
+    """signed_in(user): the page's browser carries a session for `user` (no form)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def sign(user) -> None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": site}]
+        )
+
+    return sign
+
+
+@pytest.fixture
+def library(site) -> dict:
+    """Staff and their work, for tests that visit every page type: a facilitator with a
+    draft, a submitted and a published example; an editor; a trainer with a public
+    module. Returns the people and the addresses."""
+    from django.utils import timezone
+
+    from guides.models import (
+        ExampleStatus,
+        Guide,
+        ItemKind,
+        LocalExample,
+        Module,
+        ModuleItem,
+        ModuleVisibility,
+        Tool,
+    )  # fmt: skip
+
+    people = {role: make_staff(role, role) for role in ROLE_PERMISSIONS}
+    guide = Guide.objects.get(slug="process-mapping")
+    examples = {}
+    for status in (ExampleStatus.DRAFT, ExampleStatus.SUBMITTED, ExampleStatus.PUBLISHED):
+        example = LocalExample(
+            author=people["facilitator"], guide=guide, status=status,
+            title=f"Discharge letters the same day ({status})", service="Acute medical unit",
+            problem="Letters took **three days**.", what_was_done="We mapped the process "
+            "and ran PDSA cycles.", results="Same-day letters rose from 20% to 85%.",
+            published_at=timezone.now() if status == ExampleStatus.PUBLISHED else None,
+        )  # fmt: skip
+        example.save()
+        example.tools.set(Tool.objects.filter(slug="run-charts"))
+        example.tags.set(["discharge"])
+        examples[status] = example
+    module = Module.objects.create(
+        owner=people["trainer"], title="Flow for ward sisters", audience="Ward sisters",
+        objectives="Map a patient's journey\nRead a run chart",
+        visibility=ModuleVisibility.LINK,
+    )  # fmt: skip
+    ModuleItem.objects.create(module=module, order=1, kind=ItemKind.GUIDE, guide=guide,
+                              title=guide.title)  # fmt: skip
+    ModuleItem.objects.create(module=module, order=2, kind=ItemKind.EXAMPLE,
+                              example=examples[ExampleStatus.PUBLISHED],
+                              title=examples[ExampleStatus.PUBLISHED].title)  # fmt: skip
+    ModuleItem.objects.create(module=module, order=3, kind=ItemKind.NOTE, title="Exercise",
+                              text="Map **your** ward's discharge.", minutes=20)  # fmt: skip
+    return {
+        **people,
+        "published": examples[ExampleStatus.PUBLISHED].pk,
+        "draft": examples[ExampleStatus.DRAFT].pk,
+        "submitted": examples[ExampleStatus.SUBMITTED].pk,
+        "module": module.pk,
+        "module_link": module.get_share_url(),
+    }
+
+
+# Every page type, for the accessibility and Content-Security-Policy scans. {name} is
+# filled in from the `library` fixture.
+RUN_CHART_DATA = "data=" + "%0A".join(
+    str(v) for v in [14, 16, 13, 15, 17, 12, 15, 16, 14, 18, 13, 15, 18, 21, 19, 22, 24, 20]
+)
+SIGNED_OUT_PAGES = [
+    "/",
+    "/guides/measurement-for-improvement/",
+    "/tools/",
+    "/tools/run-charts/",
+    "/glossary/",
+    "/glossary/pdsa/",
+    "/search/",
+    "/search/?q=running+a+pilot",
+    "/search/?q=qwxzvbnm",
+    "/no-such-page/",
+    "/examples/",
+    "/examples/?guide=process-mapping&tag=discharge",
+    "/examples/{published}/",
+    "/run-chart/",
+    "/run-chart/?" + RUN_CHART_DATA + "&title=Discharges+before+midday",
+    "/run-chart/?" + RUN_CHART_DATA + "&chart=xmr&baseline=12",
+    "/run-chart/?data=not+numbers",
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "{module_link}",
+    "/guides/process-mapping/handout/",
+    "/tools/run-charts/handout/",
+]
+SIGNED_IN_PAGES = [
+    ("facilitator", "/"),
+    ("facilitator", "/guides/process-mapping/"),
+    ("facilitator", "/examples/mine/"),
+    ("facilitator", "/examples/new/"),
+    ("facilitator", "/examples/{draft}/"),
+    ("facilitator", "/examples/{draft}/edit/"),
+    ("facilitator", "/examples/{draft}/delete/"),
+    ("facilitator", "/accounts/password_change/"),
+    ("facilitator", "/modules/"),
+    ("editor", "/examples/review/"),
+    ("editor", "/examples/{submitted}/"),
+    ("editor", "/examples/{published}/"),
+    ("trainer", "/modules/"),
+    ("trainer", "/modules/new/"),
+    ("trainer", "/modules/{module}/"),
+    ("trainer", "/modules/{module}/?q=run+chart"),
+    ("trainer", "/modules/{module}/edit/"),
+    ("trainer", "/modules/{module}/handout/?edition=trainer"),
+    ("trainer", "/guides/process-mapping/"),
+    ("trainer", "/glossary/pdsa/"),
+    ("trainer", "/examples/new/"),
+]
