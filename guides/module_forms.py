@@ -25,6 +25,11 @@ from .models import (
 # tool:<slug>, term:<slug>, example:<id>.
 
 
+def is_id(value: str) -> bool:
+    """A row id as typed: ASCII digits only (not "²"), and small enough for any database."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def resolve_item(value: str) -> tuple[str, object]:
     """The content an item value names, or a ValidationError that says what is wrong."""
     kind, _, ref = (value or "").strip().partition(":")
@@ -43,7 +48,7 @@ def resolve_item(value: str) -> tuple[str, object]:
     elif kind == ItemKind.TERM:
         target = GlossaryTerm.objects.filter(slug=ref).first()
     elif kind == ItemKind.EXAMPLE:
-        target = LocalExample.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+        target = LocalExample.objects.filter(pk=int(ref)).first() if is_id(ref) else None
         if target is not None and target.status != ExampleStatus.PUBLISHED:
             raise ValidationError(
                 "Only published local examples can be added to a module.", code="unpublished"
@@ -242,7 +247,7 @@ class AddToModuleForm(Labelled, forms.Form):
             return value
         module = (
             Module.objects.owned_by(self.user).filter(pk=int(value)).first()
-            if value.isdigit()
+            if is_id(value)
             else None
         )
         if module is None:

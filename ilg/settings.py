@@ -208,6 +208,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Script never reads the CSRF cookie (static/js takes the token from the form).
+CSRF_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this
 # site, never inline; no plugins, no <base>, never framed, forms post only here. The

@@ -540,9 +540,7 @@ def test_the_fetcher_finds_the_hashed_stylesheet_after_collectstatic(settings, t
     settings.STATIC_ROOT = str(tmp_path / "static")
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     html = handouts.render_html(

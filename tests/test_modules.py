@@ -280,7 +280,9 @@ def test_the_picker_searches_the_library_and_adds_what_it_finds(people):
     page = html(client.get(f"/modules/{module.pk}/?q=run+chart"))
     values = re.findall(r'name="item" value="([^"]+)"', page)
     assert "tool:run-charts" in values
-    assert any(v.startswith("section:") for v in values)
+    page = html(client.get(f"/modules/{module.pk}/?q=common+pitfalls"))
+    values = re.findall(r'name="item" value="([^"]+)"', page)
+    assert any(v.startswith("section:") for v in values), values
     page = html(client.get(f"/modules/{module.pk}/?q=zebrafish"))
     values = re.findall(r'name="item" value="([^"]+)"', page)
     assert values == [f"example:{example.pk}"]
@@ -931,3 +933,22 @@ def test_module_page_and_handout_queries_do_not_grow_with_items(
     add(module, ItemKind.TERM, GlossaryTerm.objects.get(slug="pdsa"))
     add(module, ItemKind.NOTE, title="n", text="t", for_participants=False)
     assert [count_queries(client, url) for url in urls] == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["example:²", "example:99999999999999999999999999", "example:-1", "example: 1"],
+)
+def test_odd_ids_are_refused_cleanly(people, value):
+    module = make_module(people["owner"])
+    client = csrf_client(people["owner"])
+    response = post(
+        client, f"/modules/{module.pk}/items/add/", {"item": value, "version": 1}, follow=True
+    )
+    assert response.status_code == 200 and messages_in(response)
+    response = post(
+        client, "/modules/add/", {"item": "tool:run-charts", "module": "99999999999999999999"},
+        follow=True,
+    )  # fmt: skip
+    assert "Choose one of your modules" in messages_in(response)
+    assert not module.items.exists()

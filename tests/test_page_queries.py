@@ -36,9 +36,9 @@ PAGES = [
     (None, "/", 1),
     (None, f"/guides/{GUIDE}/", 6),
     (None, "/tools/run-charts/", 4),
-    (None, "/search/?q=pdsa", 4),
-    (None, "/search/?q=waits+echo", 6),
-    (None, "/api/search/?q=pdsa", 4),
+    (None, "/search/?q=pdsa", 7),
+    (None, "/search/?q=waits+echo", 12),  # 11 on SQLite
+    (None, "/api/search/?q=pdsa", 7),
     (None, "/examples/", 6),
     (None, f"/examples/?guide={GUIDE}&tag=discharge", 7),
     (None, "/examples/{example}/", 3),
@@ -138,4 +138,5 @@ def test_every_page_is_bounded_and_does_not_grow_with_the_data(
     grow_content()
     client.get(url)
     after = count()
-    assert after == before, f"{url}: {before} queries before, {after} with more data"
+    # Fewer is fine (a misspelling that more data teaches the speller costs less).
+    assert after <= before, f"{url}: {before} queries before, {after} with more data"

@@ -70,6 +70,38 @@ def test_other_errors_stay_a_500(monkeypatch):
     assert "Sorry, something went wrong" in response.content.decode()
 
 
+def test_the_site_version_read_reconnects_once_when_its_connection_has_gone(monkeypatch):
+    # The first query of a request doubles as the connection's health check: a cut
+    # connection is closed and the query tried once more on a new one.
+    from guides import caching
+
+    calls, closed = [], []
+
+    def fetch(sql):
+        calls.append(sql)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return ("abc",)
+
+    from django.db import connections
+
+    wrapper = connections["default"]  # the object itself, not the proxy
+    wrapper.ensure_connection()
+    monkeypatch.setattr(caching, "_fetch_one", fetch)
+    monkeypatch.setattr(wrapper, "close", lambda: closed.append(True))
+    monkeypatch.setattr(wrapper, "in_atomic_block", False)
+    monkeypatch.setattr(wrapper, "health_check_enabled", True)
+    monkeypatch.setattr(wrapper, "health_check_done", False)
+    assert caching.current_token() == "abc"
+    assert len(calls) == 2 and closed == [True]
+    assert wrapper.health_check_done  # no separate SELECT 1 for this request
+
+    # Later in the same request the check is done: an error is an error.
+    calls.clear()
+    with pytest.raises(OperationalError):
+        caching.current_token()
+
+
 # A real outage under load, on PostgreSQL ---------------------------------------------
 
 
@@ -161,6 +193,10 @@ def test_the_site_fails_fast_while_postgresql_is_away_and_recovers_by_itself(tmp
         for t in threads:
             t.start()
         time.sleep(1.5)
+        # A restart so quick that the database is back at once: connections are cut.
+        killed = time.monotonic()
+        _admin_sql(db, kill)
+        time.sleep(1.5)
         went_down = time.monotonic()
         _admin_sql(db, down, kill)  # as when PostgreSQL stops: connections cut, none taken
         time.sleep(2.5)
@@ -183,11 +219,14 @@ def test_the_site_fails_fast_while_postgresql_is_away_and_recovers_by_itself(tmp
 
     statuses = {status for _, _, status, _ in results}
     assert statuses <= {200, 503}, f"only 200 and 503 expected, got {sorted(statuses)}"
-    before = [r for r in results if r[0] + r[3] < went_down]
+    before = [r for r in results if r[0] + r[3] < killed]
+    reconnected = [r for r in results if killed + 0.3 < r[0] and r[0] + r[3] < went_down]
     during = [r for r in results if went_down + 0.5 < r[0] and r[0] + r[3] < came_back]
     after = [r for r in results if r[0] > came_back + 1.0]
-    assert before and during and after
+    assert before and reconnected and during and after
     assert all(status == 200 for _, _, status, _ in before)
+    # Cut connections are noticed and replaced: the next requests just work.
+    assert all(status == 200 for _, _, status, _ in reconnected), reconnected
     assert all(status == 503 for _, _, status, _ in during), during
     # Failing fast: no request waits for a timeout while the database is away.
     assert max(elapsed for *_, elapsed in during) < 1.0

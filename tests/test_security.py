@@ -150,6 +150,22 @@ def test_static_files_carry_the_security_headers(static_client):
     assert_hardened(script)
 
 
+def test_whitenoise_adds_the_policy_to_static_files_itself(settings, tmp_path):
+    # Without the middleware that adds them to pages, static files still carry them
+    # (WHITENOISE_ADD_HEADERS_FUNCTION), as when whitenoise serves them on its own.
+    settings.MIDDLEWARE = [
+        m
+        for m in settings.MIDDLEWARE
+        if m.rsplit(".", 1)[-1] not in ("CSPMiddleware", "XFrameOptionsMiddleware")
+    ]
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = Client().get("/static/css/site.css")
+    assert response.status_code == 200
+    assert_hardened(response)
+    assert "Content-Security-Policy" not in Client().get("/")
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -203,6 +219,7 @@ def production_settings() -> dict:
         "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k)"
         " for k in ['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_SSL_REDIRECT',"
         " 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE',"
+        " 'CSRF_COOKIE_HTTPONLY',"
         " 'SECURE_PROXY_SSL_HEADER', 'DEBUG', 'ALLOWED_HOSTS', 'SECURE_CONTENT_TYPE_NOSNIFF',"
         " 'SECURE_REFERRER_POLICY', 'SECURE_CROSS_ORIGIN_OPENER_POLICY', 'X_FRAME_OPTIONS']}))"
     )
@@ -218,6 +235,7 @@ def test_production_settings_turn_on_hsts_for_a_year_and_secure_cookies(producti
     assert production_settings["SESSION_COOKIE_SECURE"] is True
     assert production_settings["SESSION_COOKIE_HTTPONLY"] is True
     assert production_settings["CSRF_COOKIE_SECURE"] is True
+    assert production_settings["CSRF_COOKIE_HTTPONLY"] is True
     assert production_settings["ALLOWED_HOSTS"] == ["ilg.example.org"]
 
 
@@ -241,6 +259,7 @@ def test_production_responses_have_hsts_and_secure_httponly_cookies(settings, pr
     assert "includeSubDomains" in page["Strict-Transport-Security"]
     assert_hardened(page)
     assert page.cookies["csrftoken"]["secure"] is True
+    assert page.cookies["csrftoken"]["httponly"] is True
     response = client.post(
         "/accounts/login/",
         {

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -249,7 +250,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
     if form["add"].value():
         try:
             adding = resolve_item(form["add"].value())
-        except Exception:  # a stale or made-up value: the form reports it on save
+        except ValidationError:  # a stale or made-up value: the form reports it on save
             adding = None
     return render(
         request,
