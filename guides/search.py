@@ -423,7 +423,11 @@ def _sqlite_rank(index, plan, filters, params, top, all_words):
     table = FTS_TABLE[index]
     match = _fts5_query(plan, all_words=all_words)
     rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
-    joined = f"FROM {table} JOIN guides_searchdocument d ON d.id = {table}.rowid"
+    if filters:
+        joined = f"FROM {table} JOIN guides_searchdocument d ON d.id = {table}.rowid"
+        key = "d.id"
+    else:  # FTS5 alone: no lookup in the documents table for each match
+        joined, key = f"FROM {table}", f"{table}.rowid"
     where = f"{table} MATCH %s{filters}"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -436,7 +440,7 @@ def _sqlite_rank(index, plan, filters, params, top, all_words):
         window, window_params = "", []
         if index == EXAMPLES and count > COUNT_CAP:
             cursor.execute(
-                f"SELECT d.id {joined} WHERE {where} ORDER BY d.id DESC LIMIT 1 OFFSET %s",
+                f"SELECT {key} {joined} WHERE {where} ORDER BY {key} DESC LIMIT 1 OFFSET %s",
                 [match, *params, RANK_WINDOW - 1],
             )
             oldest = cursor.fetchone()
@@ -453,7 +457,8 @@ def _sqlite_rank(index, plan, filters, params, top, all_words):
             )
         else:
             cursor.execute(
-                f"SELECT d.id, d.kind, {rank} AS score {joined} WHERE {where}{window} "
+                f"SELECT d.id, d.kind, {rank} AS score FROM {table} "
+                f"JOIN guides_searchdocument d ON d.id = {table}.rowid WHERE {where}{window} "
                 f"ORDER BY score DESC, d.id LIMIT %s",
                 [match, *params, *window_params, top],
             )
