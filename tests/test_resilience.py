@@ -153,6 +153,11 @@ def test_the_site_fails_fast_while_postgresql_is_away_and_recovers_by_itself(tmp
         "CONN_MAX_AGE": "600",
     }
     log = tmp_path / "gunicorn.log"
+    # As in production (make run): the manifest storage needs the collected files.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=env, check=True, timeout=120,
+    )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "ilg.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-file", str(log)],

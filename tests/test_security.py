@@ -451,3 +451,23 @@ def test_a_private_module_is_not_found_by_guessing(client):
     assert client.get(f"/modules/{module.pk}/").status_code == 404
     assert client.get(f"/modules/{module.pk}/?key=wrong").status_code == 404
     assert client.get(module.get_share_url()).status_code == 200
+
+
+def test_error_pages_still_answer_when_their_template_cannot_render(rf, monkeypatch):
+    """Say the static files were never collected: {% static %} raises, and the error
+    page must fall back to plain HTML instead of raising an error of its own."""
+    from django.db import OperationalError
+
+    from guides.views import errors
+
+    def broken(name):
+        raise ValueError("Missing staticfiles manifest entry")
+
+    monkeypatch.setattr(errors.loader, "get_template", broken)
+    response = errors.server_error(rf.get("/"))
+    assert response.status_code == 500 and b"Sorry, something went wrong" in response.content
+    try:
+        raise OperationalError("database is away")
+    except OperationalError:
+        response = errors.server_error(rf.get("/"))
+    assert response.status_code == 503 and b"Back in a moment" in response.content

@@ -16,17 +16,35 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+FALLBACK = (
+    '<!doctype html><html lang="en-GB"><meta charset="utf-8"><title>{title}</title>'
+    '<h1>{title}</h1><p>{text}</p><p><a href="/">Go to the list of guides</a></p></html>'
+)
+
+
+def _render(template: str, title: str, text: str) -> str:
+    """The friendly page, or a plain one if even that fails (say the static files were
+    never collected): an error page must never raise an error of its own."""
+    try:
+        return loader.get_template(template).render()
+    except Exception:  # noqa: BLE001 - anything at all: the fallback needs nothing
+        return FALLBACK.format(title=title, text=text)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this while handling the exception, so it can be seen here. When the
     # database is down or restarting (any middleware or view may be the first to touch
     # it), say so with a 503 the moment the connection fails, rather than a 500.
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return database_unavailable(request)
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return HttpResponseServerError(
+        _render("500.html", "Sorry, something went wrong", "Please try again in a minute.")
+    )
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    body = _render("503.html", "Back in a moment", "The library's database is restarting.")
+    response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
