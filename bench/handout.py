@@ -27,8 +27,9 @@ from django.db import transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from guides import handouts  # noqa: E402
-from guides.models import Guide, ItemKind, Module, ModuleItem  # noqa: E402
+from guides.library.models import Guide  # noqa: E402
+from guides.training import handouts  # noqa: E402
+from guides.training.models import ItemKind, Module, ModuleItem  # noqa: E402
 
 BASE_URL = "http://127.0.0.1:8000/"
 # Plain static files storage: the benchmark must not depend on `collectstatic`.

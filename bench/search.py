@@ -34,8 +34,8 @@ def child(sizes: list[int], repeat: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from guides import search
-    from guides.models import LocalExample
+    from guides.examples.models import LocalExample
+    from guides.search import engine as search
     from tests.search_relevance import RELEVANCE
 
     quiet = io.StringIO()

@@ -79,7 +79,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "axes",
-    "guides",
+    # The product: one app per feature (ARCHITECTURE.md).
+    "guides.core",
+    "guides.library",
+    "guides.search",
+    "guides.examples",
+    "guides.training",
+    "guides.measurement",
 ]
 
 MIDDLEWARE = [
@@ -90,13 +96,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes in the address and huge bodies are refused before anything reads them.
-    "guides.security.RequestGuardMiddleware",
-    # Signed-out pages from the cache, before the session is touched (guides/caching.py).
-    "guides.caching.PageCacheMiddleware",
+    "guides.core.security.RequestGuardMiddleware",
+    # Signed-out pages from the cache, before the session is touched (guides/core/caching.py).
+    "guides.core.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: an over-large form post gets its form back with an error.
-    "guides.middleware.RequestTooLargeMiddleware",
+    "guides.core.middleware.RequestTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -117,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guides.context_processors.site",
+                "guides.core.context_processors.site",
             ],
         },
     },
@@ -166,7 +172,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # Accounts: staff sign in to add local examples (facilitators), moderate them (editors)
 # and build modules (trainers). See the README's "Accounts and local examples".
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "guides:home"
+LOGIN_REDIRECT_URL = "library:home"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins that are locked out before any password check.
     "axes.backends.AxesStandaloneBackend",
@@ -181,7 +187,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind NUM_PROXIES trusted proxies the client's address is taken from X-Forwarded-For.
 NUM_PROXIES = envint("NUM_PROXIES", 0)
-AXES_CLIENT_IP_CALLABLE = "guides.views.accounts.client_ip"
+AXES_CLIENT_IP_CALLABLE = "guides.core.accounts.client_ip"
 
 # Password reset email: printed to the console unless EMAIL_HOST is set (production).
 if os.environ.get("EMAIL_HOST"):
@@ -199,7 +205,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ILG library <noreply@
 
 # The largest form post read (1 MB): above the longest valid local example even in
 # four-byte characters, so over-long text gets a field error first. Larger posts get
-# their form back with an error (guides/middleware.py).
+# their form back with an error (guides/core/middleware.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Security headers that cost nothing on plain http too.
@@ -213,7 +219,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this
 # site, never inline; no plugins, no <base>, never framed, forms post only here. The
-# same policy goes on static files (guides/security.py).
+# same policy goes on static files (guides/core/security.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -231,7 +237,7 @@ CONTENT_SECURITY_POLICY = {
 
 
 def _static_headers(headers, path: str, url: str) -> None:
-    from guides.security import static_headers  # the app is not importable this early
+    from guides.core.security import static_headers  # the app is not importable this early
 
     static_headers(headers, path, url)
 
@@ -239,7 +245,7 @@ def _static_headers(headers, path: str, url: str) -> None:
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 
 # Signed-out pages are cached in each process's memory, keyed on the site version in the
-# database (guides/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off.
+# database (guides/core/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guides.content import load_content
+from guides.library.content import load_content
 
 TEST_CONTENT = Path(__file__).parent / "content"
 
@@ -30,7 +30,7 @@ def page_cache(settings):
     """The anonymous page cache switched on, and empty."""
     from django.core.cache import caches
 
-    from guides.caching import CACHE_ALIAS
+    from guides.core.caching import CACHE_ALIAS
 
     settings.PAGE_CACHE_SECONDS = 600
     caches[CACHE_ALIAS].clear()

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from guides.models import ExampleStatus, Guide, LocalExample, Tool, parse_tags
+from guides.examples.models import ExampleStatus, LocalExample, parse_tags
+from guides.library.models import Guide, Tool
 
 PASSWORD = "a-long-test-password-1"
 GROUPS = {"facilitator": "Facilitators", "editor": "Editors", "trainer": "Trainers"}

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
-from guides.models import ExampleStatus, LocalExample
+from guides.examples.models import ExampleStatus, LocalExample
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,
@@ -95,7 +95,7 @@ def run_script(database_url: str, *args: str) -> dict:
 def populate() -> None:
     """Staff, examples in every state (with tools, tags, an editor's review, an author
     who has left) and a module: everything a backup must carry."""
-    from guides.models import ItemKind, Module, ModuleItem, ModuleVisibility
+    from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
 
     author = make_user("fac_backup", "facilitator", first_name="Asha", last_name="Patel")
     editor = make_user("ed_backup", "editor")
@@ -127,11 +127,11 @@ def populate() -> None:
 
 def test_an_export_restores_into_a_fresh_database_with_every_count(tmp_path):
     populate()
-    from guides.models import Module
+    from guides.training.models import Module
 
     Module.objects.all().delete()  # modules are not in the examples export (pg_dump has them)
     source = every_count()
-    assert source["guides.localexample"] == 5
+    assert source["examples.localexample"] == 5
     assert source["examples without an author"] == 1
     path = tmp_path / "examples.json"
     call_command("export_examples", "--output", str(path))
@@ -147,7 +147,7 @@ def test_an_export_restores_into_a_fresh_database_with_every_count(tmp_path):
         if restored.get(name) != count
     }
     assert differences == {}
-    assert restored["guides.localexample"] == 5
+    assert restored["examples.localexample"] == 5
 
 
 def _pg_bin(name: str) -> str | None:
@@ -231,14 +231,14 @@ def test_pg_dump_restores_into_a_fresh_database_with_every_count(tmp_path):
         )  # fmt: skip
         before, after = table_counts(_pg_url(source)), table_counts(_pg_url(target))
         assert after == before
-        assert before["guides_localexample"] == 5 and before["guides_moduleitem"] == 2
-        assert before["guides_searchdocument"] > 0 and before["auth_user"] == 3
+        assert before["examples_localexample"] == 5 and before["training_moduleitem"] == 2
+        assert before["search_searchdocument"] > 0 and before["auth_user"] == 3
         # The restored database works: the app counts the same through the ORM, and its
         # full-text index (a generated column) was rebuilt.
         assert run_script(_pg_url(target), "counts") == through_orm
         with psycopg.connect(_pg_url(target).replace("postgres://", "postgresql://")) as conn:
             found = conn.execute(
-                "SELECT count(*) FROM guides_searchdocument "
+                "SELECT count(*) FROM search_searchdocument "
                 "WHERE search @@ websearch_to_tsquery('english', 'run chart')"
             ).fetchone()[0]
         assert found > 0

@@ -12,18 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from guides import caching
-from guides.content import apply_content, read_content
-from guides.models import (
-    ExampleStatus,
-    ItemKind,
-    LocalExample,
-    Module,
-    ModuleItem,
-    ModuleVisibility,
-    SiteVersion,
-    Tool,
-)
+from guides.core import caching
+from guides.core.models import SiteVersion
+from guides.examples.models import ExampleStatus, LocalExample
+from guides.library.content import apply_content, read_content
+from guides.library.models import Tool
+from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,

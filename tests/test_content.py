@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from guides import markup
-from guides.models import GlossaryTerm, Guide, Section, Tool
-from guides.readability import flesch_reading_ease, word_count
+from guides.library import markup
+from guides.library.models import GlossaryTerm, Guide, Section, Tool
+from guides.library.readability import flesch_reading_ease, word_count
 
 pytestmark = pytest.mark.django_db
 

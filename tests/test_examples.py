@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from guides.models import ExampleStatus, Guide, LocalExample, Tool, normalise_tag, parse_tags
+from guides.examples.models import ExampleStatus, LocalExample, normalise_tag, parse_tags
+from guides.library.models import Guide, Tool
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,

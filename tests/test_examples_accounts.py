@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import RequestFactory
 
-from guides.views.accounts import client_ip
+from guides.core.accounts import client_ip
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     PASSWORD,

@@ -13,8 +13,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
-from guides.content import ContentError, load_content
-from guides.models import ExampleStatus, Guide, LocalExample, Tool
+from guides.examples.models import ExampleStatus, LocalExample
+from guides.library.content import ContentError, load_content
+from guides.library.models import Guide, Tool
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     PASSWORD,
@@ -286,7 +287,7 @@ def test_create_user_from_a_password_file(tmp_path):
     user = User.objects.get(username="jsmith")
     assert user.check_password("Correct-horse-battery-staple-9")
     assert list(user.groups.values_list("name", flat=True)) == ["Facilitators"]
-    assert user.has_perm("guides.add_localexample") and not user.is_staff
+    assert user.has_perm("examples.add_localexample") and not user.is_staff
     assert "Created 'jsmith' with the roles: Facilitators." in out.getvalue()
 
 
@@ -296,7 +297,7 @@ def test_create_user_from_the_environment_with_two_roles(monkeypatch):
     user = User.objects.get(username="lead")
     assert user.check_password("Another-long-secret-42")
     assert set(user.groups.values_list("name", flat=True)) == {"Editors", "Trainers"}
-    assert user.has_perm("guides.review_localexample")
+    assert user.has_perm("examples.review_localexample")
 
 
 def test_create_user_never_makes_up_a_password(monkeypatch):

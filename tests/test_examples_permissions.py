@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from guides.models import ExampleStatus, LocalExample
+from guides.examples.models import ExampleStatus, LocalExample
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,

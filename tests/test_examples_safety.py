@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
-from guides.models import MAX_TEXT_LENGTH, ExampleStatus, LocalExample, Tool
+from guides.core.models import MAX_TEXT_LENGTH
+from guides.examples.models import ExampleStatus, LocalExample
+from guides.library.models import Tool
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,
@@ -346,7 +348,7 @@ def test_other_oversized_posts_get_the_too_large_page(settings, url):
 
 def test_the_filter_form_itself_refuses_nul_bytes():
     # Whatever refuses them earlier, the form does not pass a NUL byte to the database.
-    from guides.forms import ExampleFilterForm
+    from guides.examples.forms import ExampleFilterForm
 
     for field in ("tag", "guide", "tool", "page"):
         form = ExampleFilterForm({field: "a\x00b"})

@@ -17,17 +17,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from pypdf import PdfReader
 
-from guides import handouts
-from guides.models import (
-    ContentVersion,
-    GlossaryTerm,
-    Guide,
-    ItemKind,
-    Module,
-    ModuleItem,
-    ModuleVisibility,
-    Tool,
-)
+from guides.library.models import ContentVersion, GlossaryTerm, Guide, Tool
+from guides.training import handouts
+from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,

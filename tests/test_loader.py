@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from guides.content import ContentError, load_content
-from guides.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.content import ContentError, load_content
+from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guides import markup
+from guides.library import markup
 
 
 def glossary() -> markup.Glossary:

@@ -14,20 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from guides import search
-from guides.models import (
-    MAX_MODULE_ITEMS,
-    ExampleStatus,
-    GlossaryTerm,
-    Guide,
-    ItemKind,
-    Module,
-    ModuleItem,
-    ModuleVisibility,
-    Section,
-    Tool,
-)
-from guides.views.modules import STALE
+from guides.examples.models import ExampleStatus
+from guides.library.models import GlossaryTerm, Guide, Section, Tool
+from guides.search import index as search_index
+from guides.training.models import MAX_MODULE_ITEMS, ItemKind, Module, ModuleItem, ModuleVisibility
+from guides.training.views import STALE
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     csrf_client,
@@ -273,8 +264,8 @@ def test_the_picker_searches_the_library_and_adds_what_it_finds(people):
     )
     draft = make_example(people["facilitator"], title="Zebrafish draft", status=ExampleStatus.DRAFT)
     # As publishing does (idempotent): only published examples are in the index.
-    search.index_example(example)
-    search.index_example(draft)
+    search_index.index_example(example)
+    search_index.index_example(draft)
     module = make_module(owner)
     client = csrf_client(owner)
     page = html(client.get(f"/modules/{module.pk}/?q=run+chart"))

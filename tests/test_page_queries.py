@@ -9,16 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from guides.models import (
-    ExampleStatus,
-    GlossaryTerm,
-    Guide,
-    ItemKind,
-    Module,
-    ModuleItem,
-    ModuleVisibility,
-    Tool,
-)
+from guides.examples.models import ExampleStatus
+from guides.library.models import GlossaryTerm, Guide, Tool
+from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     fast_password_hashing,

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from guides.models import GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.models import GlossaryTerm, Guide, GuideTool, Section, Tool
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_home_lists_all_eleven_guides_grouped_by_side(client):
         assert escape(guide.purpose) in html
     assert html.index("Systems and process") < html.index("People and culture")
     assert 'role="search"' in html
-    assert reverse("guides:glossary") in html
+    assert reverse("library:glossary") in html
 
 
 def test_the_guide_slugs_are_the_fixed_ones():
@@ -125,7 +125,7 @@ def test_glossary_terms_are_linked_in_guide_pages(client):
 
 
 def test_500_page_is_friendly_and_needs_no_database(rf):
-    from guides.views.errors import server_error
+    from guides.core.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
@@ -275,8 +275,8 @@ def test_page_queries_are_bounded_and_do_not_grow(
 
 def test_admin_shows_content_read_only(admin_client):
     guide = Guide.objects.first()
-    response = admin_client.get(f"/admin/guides/guide/{guide.pk}/change/")
+    response = admin_client.get(f"/admin/library/guide/{guide.pk}/change/")
     assert response.status_code == 200
     assert escape(guide.title) in response.content.decode()
     assert 'name="_save"' not in response.content.decode()
-    assert admin_client.get("/admin/guides/guide/add/").status_code == 403
+    assert admin_client.get("/admin/library/guide/add/").status_code == 403

@@ -59,7 +59,7 @@ def test_a_closed_connection_is_a_503_not_a_500(monkeypatch):
 
 
 def test_other_errors_stay_a_500(monkeypatch):
-    from guides.views import browse
+    from guides.library.views import browse
 
     def bug(*args, **kwargs):
         raise ValueError("a bug, not an outage")
@@ -73,7 +73,7 @@ def test_other_errors_stay_a_500(monkeypatch):
 def test_the_site_version_read_reconnects_once_when_its_connection_has_gone(monkeypatch):
     # The first query of a request doubles as the connection's health check: a cut
     # connection is closed and the query tried once more on a new one.
-    from guides import caching
+    from guides.core import caching
 
     calls, closed = [], []
 

@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from guides.runchart import (
+from guides.measurement.runchart import (
     MAX_POINTS,
     analyse,
     anhoej_crossings_limit,

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from PIL import Image
 
-from guides.runchart import MAX_POINTS
-from guides.runchart_forms import MAX_ADDRESS_DATA
-from guides.views.runchart import EXAMPLE
+from guides.measurement.forms import MAX_ADDRESS_DATA
+from guides.measurement.runchart import MAX_POINTS
+from guides.measurement.views import EXAMPLE
 
 pytestmark = pytest.mark.django_db
 

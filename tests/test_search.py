@@ -6,9 +6,9 @@ import re
 import pytest
 from django.db import connection
 
-from guides import search
-from guides.content import load_content
-from guides.models import SearchDocument
+from guides.library.content import load_content
+from guides.search import engine as search
+from guides.search.models import SearchDocument
 
 from .search_relevance import RELEVANCE
 

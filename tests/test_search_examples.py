@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from guides import search
-from guides.models import ExampleStatus, LocalExample, SearchDocument
+from guides.examples.models import ExampleStatus, LocalExample
+from guides.search import engine as search
+from guides.search.models import SearchDocument
 
 from .example_helpers import make_example, make_user
 

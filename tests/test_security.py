@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from guides.models import ExampleStatus, Module, ModuleVisibility
+from guides.examples.models import ExampleStatus
+from guides.training.models import Module, ModuleVisibility
 
 from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
     PASSWORD,
@@ -100,7 +101,7 @@ def test_unknown_host_is_refused_with_the_security_headers(client):
 
 
 def test_server_error_page_carries_the_security_headers(client, monkeypatch):
-    from guides.views import browse
+    from guides.library.views import browse
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
@@ -457,8 +458,7 @@ def test_error_pages_still_answer_when_their_template_cannot_render(rf, monkeypa
     """Say the static files were never collected: {% static %} raises, and the error
     page must fall back to plain HTML instead of raising an error of its own."""
     from django.db import OperationalError
-
-    from guides.views import errors
+    from guides.core import views as errors
 
     def broken(name):
         raise ValueError("Missing staticfiles manifest entry")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guides.content import Content, apply_content, read_content
+from guides.library.content import Content, apply_content, read_content
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there are ordinary blocking calls.
@@ -148,16 +148,9 @@ def library(site) -> dict:
     module. Returns the people and the addresses."""
     from django.utils import timezone
 
-    from guides.models import (
-        ExampleStatus,
-        Guide,
-        ItemKind,
-        LocalExample,
-        Module,
-        ModuleItem,
-        ModuleVisibility,
-        Tool,
-    )  # fmt: skip
+    from guides.examples.models import ExampleStatus, LocalExample
+    from guides.library.models import Guide, Tool
+    from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility  # fmt: skip
 
     people = {role: make_staff(role, role) for role in ROLE_PERMISSIONS}
     guide = Guide.objects.get(slug="process-mapping")

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from guides.models import Module
+from guides.training.models import Module
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

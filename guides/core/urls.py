@@ -1,0 +1,10 @@
+from django.urls import path
+
+from guides.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.live, name="live"),
+]

@@ -1,0 +1,66 @@
+"""Write every local example to a JSON file that import_examples reads back exactly.
+
+    python manage.py export_examples --output examples.json
+
+Each example is keyed by its permanent uid; the guide, tools and users are named by
+their slugs and user names, so the file can be loaded into another database that has
+the same content and accounts. The rendered HTML is not exported: import_examples
+makes it again from the Markdown, through the same sanitiser.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from guides.examples.models import LocalExample
+
+FORMAT = "ilg-local-examples"
+FORMAT_VERSION = 1
+FIELDS = [
+    "title", "organisation_type", "service", "team", "problem", "what_was_done", "results",
+    "lessons", "contact", "status", "editor_comment", "version",
+]  # fmt: skip
+DATES = ["period_start", "period_end"]
+TIMES = ["created_at", "updated_at", "published_at"]
+
+
+def export_data() -> dict:
+    examples = (
+        LocalExample.objects.select_related("guide", "author", "reviewed_by")
+        .prefetch_related("tools", "tags")
+        .order_by("pk")
+    )
+    rows = []
+    for example in examples:
+        row = {"uid": str(example.uid), "id": example.pk, "guide": example.guide.slug}
+        row.update({name: getattr(example, name) for name in FIELDS})
+        for name in DATES + TIMES:
+            value = getattr(example, name)
+            row[name] = value.isoformat() if value else None
+        row["tools"] = sorted(t.slug for t in example.tools.all())
+        row["tags"] = sorted(t.name for t in example.tags.all())
+        row["author"] = example.author.get_username() if example.author else None
+        row["reviewed_by"] = example.reviewed_by.get_username() if example.reviewed_by else None
+        rows.append(row)
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "examples": rows}
+
+
+class Command(BaseCommand):
+    help = "Export every local example (with its tags, status and dates) as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", default="-", help="File to write (default: stdout).")
+
+    def handle(self, *args, **options):
+        data = export_data()
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if options["output"] == "-":
+            self.stdout.write(text, ending="")
+        else:
+            with open(options["output"], "w", encoding="utf-8") as f:
+                f.write(text)
+            self.stderr.write(
+                f"Exported {len(data['examples'])} local examples to {options['output']}."
+            )

@@ -1,0 +1,68 @@
+"""How local examples follow the content (see guides.core.signals)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from guides.examples.models import MARKDOWN_FIELDS, LocalExample
+from guides.library.content import ContentError
+from guides.library.glossary import current_glossary
+from guides.library.models import Tool
+
+RENDER_BATCH = 500
+
+
+def keep_local_examples(sender, content, report, **kwargs) -> None:
+    """Local examples are never deleted by a load. A guide that has examples cannot be
+    removed (ContentError, nothing changes); a removed or renamed tool is unlinked from
+    its examples, which stay, and the report says which."""
+    guide_slugs = [g.slug for g in content.guides]
+    stranded = (
+        LocalExample.objects.exclude(guide__slug__in=guide_slugs)
+        .values_list("guide__slug", "guide__title")
+        .annotate(n=models.Count("pk"))
+        .order_by("guide__slug")
+    )
+    problems = [
+        f"guide '{slug}' ({title}) has {n} local example{'s' if n != 1 else ''} attached, so "
+        "its file cannot be removed or its slug changed: restore the file, or first move "
+        "the examples to another guide in the site"
+        for slug, title, n in stranded
+    ]
+    if problems:
+        raise ContentError(problems)
+    tool_slugs = [t.slug for t in content.tools]
+    for tool in Tool.objects.exclude(slug__in=tool_slugs).filter(examples__isnull=False).distinct():
+        titles = [f"#{pk} “{title}”" for pk, title in tool.examples.values_list("pk", "title")]
+        report.notes.append(
+            f"Tool '{tool.slug}' ({tool.name}) was removed: {len(titles)} local "
+            f"example{'s' if len(titles) != 1 else ''} lost their link to it and "
+            f"{'were' if len(titles) != 1 else 'was'} kept: {', '.join(titles)}."
+        )
+
+
+def rerender_examples(sender, report, glossary_changed: bool, **kwargs) -> None:
+    """When the glossary changes, make every example's HTML again, so that no link points
+    at a removed term and new terms are explained. Only the HTML columns are written
+    (bulk_update sends no signals: the search text does not depend on the glossary)."""
+    if not glossary_changed:
+        return
+    glossary = current_glossary()
+    fields = [f"{name}_html" for name in MARKDOWN_FIELDS]
+    examples = LocalExample.objects.only("pk", *MARKDOWN_FIELDS, *fields).order_by("pk")
+    batch: list[LocalExample] = []
+    count = 0
+    for example in examples.iterator(chunk_size=RENDER_BATCH):
+        example.render_html(glossary)
+        batch.append(example)
+        if len(batch) >= RENDER_BATCH:
+            LocalExample.objects.bulk_update(batch, fields)
+            count += len(batch)
+            batch = []
+    LocalExample.objects.bulk_update(batch, fields)
+    count += len(batch)
+    if count:
+        report.notes.append(
+            f"The glossary changed: the text of {count} local example"
+            f"{'s was' if count != 1 else ' was'} made again with the new terms."
+        )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from guides.examples import views
+
+app_name = "examples"
+
+urlpatterns = [
+    path("examples/", views.example_list, name="list"),
+    path("examples/new/", views.example_add, name="new"),
+    path("examples/mine/", views.my_examples, name="mine"),
+    path("examples/review/", views.review_queue, name="review"),
+    path("examples/<int:pk>/", views.example_detail, name="detail"),
+    path("examples/<int:pk>/edit/", views.example_edit, name="edit"),
+    path("examples/<int:pk>/submit/", views.example_submit, name="submit"),
+    path("examples/<int:pk>/publish/", views.example_publish, name="publish"),
+    path("examples/<int:pk>/return/", views.example_return, name="return"),
+    path("examples/<int:pk>/unpublish/", views.example_unpublish, name="unpublish"),
+    path("examples/<int:pk>/delete/", views.example_delete, name="delete"),
+]

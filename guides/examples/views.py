@@ -1,0 +1,447 @@
+"""Local examples: the public list and pages, adding and editing with a preview, and
+moderation (submit, publish, return, unpublish, delete), "my examples" and the review
+queue.
+
+Who may do what is decided by LocalExample.can_*(); an example a user may not see is a
+404, one they may see but not change is a 403. Every change carries the version the
+user was looking at, and one based on an older version is refused (nothing is lost).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from guides.core.middleware import shows_oversized_form
+from guides.core.permissions import Refused
+from guides.examples.forms import (
+    ExampleFilterForm,
+    ExampleForm,
+    ReturnForm,
+    UnpublishForm,
+    VersionForm,
+)
+from guides.examples.models import REVIEW_EXAMPLES, ExampleStatus, LocalExample
+from guides.library.models import Guide, Tool
+
+PER_PAGE = 20
+MINE_PER_PAGE = 50
+_HTML_FIELDS = ("problem_html", "what_was_done_html", "results_html", "lessons_html")
+STALE = (
+    "Someone else changed this example after you opened it, so nothing was done. "
+    "The page now shows the latest version: check it and try again."
+)
+CONFLICT = (
+    "Someone else saved this example after you opened it, so your changes have not been "
+    "saved yet. Your text is still in the form below; the version saved now is shown "
+    "under “The latest saved version”. Copy anything you need from it, then save again."
+)
+
+
+def _examples_with_links():
+    return LocalExample.objects.select_related("guide", "author", "reviewed_by").prefetch_related(
+        Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags"
+    )
+
+
+def _get_visible(request: HttpRequest, pk: int) -> LocalExample:
+    """The example if this user may see it; a 404 otherwise (drafts are not admitted to)."""
+    return get_object_or_404(_examples_with_links().visible_to(request.user), pk=pk)
+
+
+def _detail(request: HttpRequest, example: LocalExample, status: int = 200, **forms):
+    user = request.user
+    context = {
+        "example": example,
+        "tools": list(example.tools.all()),
+        "tags": list(example.tags.all()),
+        "can_edit": example.can_edit(user),
+        "can_submit": example.can_submit(user),
+        "can_review": example.can_review(user),
+        "can_unpublish": example.can_unpublish(user),
+        "can_delete": example.can_delete(user),
+        "show_private": example.is_author(user)
+        or (user.is_authenticated and user.has_perm(REVIEW_EXAMPLES)),
+        "version_form": VersionForm(initial={"version": example.version}),
+        "return_form": forms.get("return_form")
+        or ReturnForm(initial={"version": example.version}, prefix="return"),
+        "unpublish_form": forms.get("unpublish_form")
+        or UnpublishForm(initial={"version": example.version}, prefix="unpublish"),
+    }
+    return render(request, "examples/detail.html", context, status=status)
+
+
+# Browsing ---------------------------------------------------------------------------
+
+
+@require_safe
+def example_list(request: HttpRequest) -> HttpResponse:
+    form = ExampleFilterForm(request.GET)
+    examples = LocalExample.objects.published()
+    chosen: dict = {"guide": None, "tool": None, "tag": ""}
+    if form.is_valid():
+        chosen = {k: form.cleaned_data[k] for k in chosen}
+        if chosen["guide"]:
+            examples = examples.for_guide(chosen["guide"])
+        if chosen["tool"]:
+            examples = examples.for_tool(chosen["tool"])
+        if chosen["tag"]:
+            examples = examples.filter(tags__name=chosen["tag"])
+    else:
+        examples = examples.none()
+    examples = (
+        examples.newest_first()
+        .select_related("guide")
+        .prefetch_related(Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags")
+        .defer("problem", "what_was_done", "results", "lessons", "text", *_HTML_FIELDS)
+    )
+    page = Paginator(examples, PER_PAGE).get_page(
+        form.cleaned_data.get("page") if form.is_valid() else 1
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "examples/list.html",
+        {
+            "form": form,
+            "page": page,
+            "chosen": chosen,
+            "filtered": any(chosen.values()),
+            "guides": Guide.objects.only("slug", "number", "title"),
+            "tools": Tool.objects.only("slug", "name"),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_visible(request, pk))
+
+
+# Adding and editing -----------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest, form: ExampleForm, status: int = 200, **context
+) -> HttpResponse:
+    oversized = getattr(request, "oversized", False)  # set by RequestTooLargeMiddleware
+    if oversized:
+        status = 413
+    return render(
+        request,
+        "examples/form.html",
+        {"form": form, "oversized": oversized, **context},
+        status=status,
+    )
+
+
+@shows_oversized_form
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_add(request: HttpRequest) -> HttpResponse:
+    if not LocalExample.can_add(request.user):
+        raise Refused(
+            "Your account cannot add local examples. Ask an administrator to give you the "
+            "Facilitators role."
+        )
+    preview = None
+    if request.method == "POST":
+        form = ExampleForm(request.POST)
+        if form.is_valid():
+            if "preview" in request.POST:
+                preview = form.preview()
+            else:
+                example = form.save(commit=False)
+                example.author = request.user
+                submit = "submit_for_review" in request.POST
+                example.status = ExampleStatus.SUBMITTED if submit else ExampleStatus.DRAFT
+                with transaction.atomic():
+                    example.save()
+                    form.save_m2m()
+                messages.success(
+                    request,
+                    "Your example has been sent to the editors for review."
+                    if submit
+                    else "Your example has been saved as a draft. Only you and the editors "
+                    "can see it until it is published.",
+                )
+                return redirect(example)
+    else:
+        initial = {}
+        guide = Guide.objects.filter(slug=request.GET.get("guide", "")[:80]).first()
+        tool = Tool.objects.filter(slug=request.GET.get("tool", "")[:80]).first()
+        if guide:
+            initial["guide"] = guide
+        if tool:
+            initial["tools"] = [tool]
+            if not guide:
+                initial["guide"] = tool.guides.first()
+        form = ExampleForm(initial=initial)
+    return _form_page(request, form, preview=preview, adding=True)
+
+
+@shows_oversized_form
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    if not example.can_edit(request.user):
+        raise Refused(_why_not_edit(example), back=example, back_label="Back to the example")
+    preview = latest = None
+    can_submit = example.can_submit(request.user)
+    if request.method == "POST":
+        form = ExampleForm(request.POST, instance=example)
+        if form.is_valid():
+            if "preview" in request.POST:
+                preview = form.preview()
+            else:
+                with transaction.atomic():
+                    saved = example.claim(form.cleaned_data["based_on_version"])
+                    if saved:
+                        form.save()
+                        if "submit_for_review" in request.POST and can_submit:
+                            example.set_status(ExampleStatus.SUBMITTED, by=request.user)
+                if saved:
+                    messages.success(
+                        request,
+                        "Your changes have been saved and sent for review."
+                        if example.status == ExampleStatus.SUBMITTED and can_submit
+                        else "Your changes have been saved.",
+                    )
+                    return redirect(example)
+                # A stale copy: keep the user's text, show what is saved now, and base the
+                # next save on the latest version.
+                latest = _get_visible(request, pk)
+                data = request.POST.copy()
+                data["based_on_version"] = str(latest.version)
+                form = ExampleForm(data, instance=LocalExample.objects.get(pk=pk))
+                form.is_valid()
+                form.add_error(None, CONFLICT)
+    else:
+        form = ExampleForm(instance=example)
+    return _form_page(
+        request,
+        form,
+        example=example,
+        preview=preview,
+        latest=latest,
+        can_submit=can_submit,
+        adding=False,
+        status=409 if latest else 200,
+    )
+
+
+def _why_not_edit(example: LocalExample) -> str:
+    if example.status == ExampleStatus.PUBLISHED:
+        return (
+            "This example is published, so only an editor can change it. Ask an editor to "
+            "unpublish it if you need to make changes."
+        )
+    return "Only the author of this example and the editors can change it."
+
+
+# Moderation -------------------------------------------------------------------------
+
+
+def _stale(request: HttpRequest, example: LocalExample) -> HttpResponse:
+    messages.error(request, STALE)
+    return redirect(example)
+
+
+def _wrong_state(request: HttpRequest, example: LocalExample, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect(example)
+
+
+def _change_status(
+    request: HttpRequest, example: LocalExample, version: int, status: str, comment: str = ""
+) -> bool:
+    return example.change_if_current(
+        version, lambda: example.set_status(status, by=request.user, comment=comment)
+    )
+
+
+@login_required
+@require_POST
+def example_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    if not (example.is_author(request.user) and LocalExample.can_add(request.user)):
+        raise Refused(
+            "Only the author can send an example for review.",
+            back=example,
+            back_label="Back to the example",
+        )
+    if not example.can_submit(request.user):
+        return _wrong_state(request, example, "This example has already been sent for review.")
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _stale(request, example)
+    if not _change_status(request, example, form.cleaned_data["version"], ExampleStatus.SUBMITTED):
+        return _stale(request, example)
+    messages.success(request, "Your example has been sent to the editors for review.")
+    return redirect(example)
+
+
+def _editor_only(request: HttpRequest, example: LocalExample) -> None:
+    if not request.user.has_perm(REVIEW_EXAMPLES):
+        raise Refused(
+            "Only editors can publish, return or unpublish examples.",
+            back=example,
+            back_label="Back to the example",
+        )
+
+
+@login_required
+@require_POST
+def example_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    _editor_only(request, example)
+    if not example.can_review(request.user):
+        return _wrong_state(
+            request, example, "Only an example waiting for review can be published."
+        )
+    form = VersionForm(request.POST)
+    if not form.is_valid() or not _change_status(
+        request, example, form.cleaned_data["version"], ExampleStatus.PUBLISHED
+    ):
+        return _stale(request, example)
+    messages.success(request, "The example is published: everyone can now see it.")
+    return redirect(example)
+
+
+@login_required
+@require_POST
+def example_return(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    _editor_only(request, example)
+    if not example.can_review(request.user):
+        return _wrong_state(request, example, "Only an example waiting for review can be returned.")
+    form = ReturnForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return _detail(request, example, return_form=form)
+    if not _change_status(
+        request,
+        example,
+        form.cleaned_data["version"],
+        ExampleStatus.RETURNED,
+        form.cleaned_data["comment"],
+    ):
+        return _stale(request, example)
+    messages.success(request, "The example has been returned to its author with your comment.")
+    return redirect(example)
+
+
+@login_required
+@require_POST
+def example_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    _editor_only(request, example)
+    if not example.can_unpublish(request.user):
+        return _wrong_state(request, example, "This example is not published.")
+    form = UnpublishForm(request.POST, prefix="unpublish")
+    if not form.is_valid():
+        return _detail(request, example, unpublish_form=form)
+    comment = form.cleaned_data["comment"] or "Unpublished by an editor."
+    if not _change_status(
+        request, example, form.cleaned_data["version"], ExampleStatus.RETURNED, comment
+    ):
+        return _stale(request, example)
+    messages.success(request, "The example is no longer published; it has gone back to its author.")
+    return redirect(example)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _get_visible(request, pk)
+    if not example.can_delete(request.user):
+        raise Refused(
+            "Only the author (before it is published) and the editors can delete this example.",
+            back=example,
+            back_label="Back to the example",
+        )
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            return _stale(request, example)
+        with transaction.atomic():
+            if not example.claim(form.cleaned_data["version"]):
+                return _stale(request, example)
+            title = example.title
+            example.delete()
+        messages.success(request, f"The example “{title}” has been deleted.")
+        return redirect("examples:mine")
+    return render(
+        request,
+        "examples/confirm_delete.html",
+        {"example": example, "version_form": VersionForm(initial={"version": example.version})},
+    )
+
+
+# Lists for staff --------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def my_examples(request: HttpRequest) -> HttpResponse:
+    examples = (
+        LocalExample.objects.filter(author=request.user)
+        .select_related("guide")
+        .only(
+            "id",
+            "title",
+            "status",
+            "editor_comment",
+            "updated_at",
+            "published_at",
+            "guide__slug",
+            "guide__number",
+            "guide__title",
+        )  # fmt: skip
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(examples, MINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "examples/mine.html",
+        {"page": page, "can_add": LocalExample.can_add(request.user)},
+    )
+
+
+@login_required
+@require_safe
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(REVIEW_EXAMPLES):
+        raise Refused("The review queue is for editors.")
+    waiting = (
+        LocalExample.objects.awaiting_review()
+        .select_related("guide", "author")
+        .only(
+            "id",
+            "title",
+            "excerpt",
+            "updated_at",
+            "status",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+            "guide__slug",
+            "guide__number",
+            "guide__title",
+        )  # fmt: skip
+    )
+    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "examples/review.html",
+        {"page": page, "list_url": reverse("examples:list")},
+    )

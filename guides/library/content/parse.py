@@ -1,0 +1,277 @@
+"""Parsing the content files: front matter, fields and sections, each problem reported
+with its file. Nothing here touches the database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.utils.text import slugify
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SECTION_HEADING = re.compile(r"^##(?!#)\s+(.+?)\s*$", re.MULTILINE)
+EXPLICIT_ANCHOR = re.compile(r"\s*\{#([^}]*)\}\s*$")
+SIDES = {"systems", "people"}
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class SectionData:
+    title: str
+    anchor: str
+    body: str
+    html: str = ""
+    text: str = ""
+
+
+@dataclass
+class GuideData:
+    path: str
+    number: int
+    slug: str
+    title: str
+    purpose: str
+    summary: str
+    plain_summary: str
+    side: str
+    tools: list[str]
+    related_guides: list[str]
+    sections: list[SectionData]
+    terms: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ToolData:
+    path: str
+    slug: str
+    name: str
+    also_known_as: list[str]
+    summary: str
+    related_tools: list[str]
+    body: str
+    html: str = ""
+    text: str = ""
+    terms: set[str] = field(default_factory=set)
+
+
+@dataclass
+class TermData:
+    path: str
+    slug: str
+    term: str
+    definition: str
+    plain: list[str]
+    match: list[str]
+    related: list[str]
+
+
+@dataclass
+class Content:
+    guides: list[GuideData]
+    tools: list[ToolData]
+    terms: list[TermData]
+    digest: str
+
+
+# Parsing ----------------------------------------------------------------------------
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        raise ValueError("does not start with a '---' front matter block")
+    parts = re.split(r"^---[ \t]*$", text, maxsplit=2, flags=re.MULTILINE)
+    if len(parts) < 3:
+        raise ValueError("front matter is not closed with a '---' line")
+    meta = yaml.safe_load(parts[1]) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a set of 'name: value' fields")
+    return meta, parts[2]
+
+
+class FileProblems:
+    """Collects the problems of one file, each prefixed with its path."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path, self.problems = path, problems
+        self.count = 0
+
+    def add(self, message: str) -> None:
+        self.count += 1
+        self.problems.append(f"{self.path}: {message}")
+
+    def text(self, meta: dict, name: str, *, required: bool = True) -> str:
+        value = meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(f"missing required field '{name}'")
+            return ""
+        if not isinstance(value, str | int | float):
+            self.add(f"'{name}' must be text")
+            return ""
+        return " ".join(str(value).split())
+
+    def slug_list(self, meta: dict, name: str) -> list[str]:
+        value = meta.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(f"'{name}' must be a list of slugs")
+            return []
+        if len(set(value)) != len(value):
+            self.add(f"'{name}' lists the same slug twice")
+        return list(dict.fromkeys(value))
+
+    def text_list(self, meta: dict, name: str) -> list[str]:
+        value = meta.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.add(f"'{name}' must be a list of words or phrases")
+            return []
+        return [" ".join(str(v).split()) for v in value if str(v).strip()]
+
+    def slug(self, meta: dict, name: str = "slug") -> str:
+        value = self.text(meta, name)
+        if value and not SLUG.match(value):
+            self.add(f"'{name}' {value!r} must be lowercase letters, digits and hyphens")
+        return value
+
+    def unknown_fields(self, meta: dict, known: set[str]) -> None:
+        for name in sorted(set(meta) - known):
+            self.add(f"unknown field '{name}' (expected one of: {', '.join(sorted(known))})")
+
+
+GUIDE_FIELDS = {
+    "number", "slug", "title", "purpose", "summary", "plain_summary", "side", "tools",
+    "related_guides",
+}  # fmt: skip
+TOOL_FIELDS = {"slug", "name", "also_known_as", "summary", "related_tools"}
+TERM_FIELDS = {"term", "slug", "definition", "plain", "match", "related"}
+
+
+def parse_sections(body: str, fp: FileProblems) -> list[SectionData]:
+    headings = list(SECTION_HEADING.finditer(body))
+    if not headings:
+        fp.add("has no sections: each section starts with a '## ' heading")
+        return []
+    if body[: headings[0].start()].strip():
+        fp.add("has text before its first '## ' section heading")
+    sections = []
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
+        title = heading.group(1)
+        explicit = EXPLICIT_ANCHOR.search(title)
+        if explicit:
+            title = title[: explicit.start()].strip()
+            anchor = explicit.group(1).strip()
+        else:
+            anchor = slugify(title)
+        if not anchor or not SLUG.match(anchor):
+            fp.add(f"section '{title}' has an invalid anchor {anchor!r}")
+        section_body = body[heading.end() : end].strip()
+        if not section_body:
+            fp.add(f"section '{title}' is empty")
+        sections.append(SectionData(title=title, anchor=anchor, body=section_body))
+    anchors = [s.anchor for s in sections]
+    for anchor in sorted({a for a in anchors if anchors.count(a) > 1}):
+        fp.add(f"two sections have the anchor '{anchor}'")
+    return sections
+
+
+def parse_guide(path: Path, rel: str, problems: list[str]) -> GuideData | None:
+    fp = FileProblems(rel, problems)
+    try:
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        fp.add(f"malformed file: {_short(exc)}")
+        return None
+    fp.unknown_fields(meta, GUIDE_FIELDS)
+    number = meta.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 11:
+        fp.add("'number' must be a whole number from 1 to 11")
+        number = 0
+    side = fp.text(meta, "side")
+    if side and side not in SIDES:
+        fp.add(f"'side' must be one of {', '.join(sorted(SIDES))}, not {side!r}")
+    guide = GuideData(
+        path=rel,
+        number=number,
+        slug=fp.slug(meta),
+        title=fp.text(meta, "title"),
+        purpose=fp.text(meta, "purpose"),
+        summary=fp.text(meta, "summary"),
+        plain_summary=fp.text(meta, "plain_summary"),
+        side=side,
+        tools=fp.slug_list(meta, "tools"),
+        related_guides=fp.slug_list(meta, "related_guides"),
+        sections=parse_sections(body, fp),
+    )
+    return None if fp.count else guide
+
+
+def parse_tool(path: Path, rel: str, problems: list[str]) -> ToolData | None:
+    fp = FileProblems(rel, problems)
+    try:
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        fp.add(f"malformed file: {_short(exc)}")
+        return None
+    fp.unknown_fields(meta, TOOL_FIELDS)
+    tool = ToolData(
+        path=rel,
+        slug=fp.slug(meta),
+        name=fp.text(meta, "name"),
+        also_known_as=fp.text_list(meta, "also_known_as"),
+        summary=fp.text(meta, "summary"),
+        related_tools=fp.slug_list(meta, "related_tools"),
+        body=body.strip(),
+    )
+    if not tool.body:
+        fp.add("has no body text after the front matter")
+    return None if fp.count else tool
+
+
+def parse_terms(path: Path, rel: str, problems: list[str]) -> list[TermData]:
+    fp = FileProblems(rel, problems)
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        fp.add(f"malformed file: {_short(exc)}")
+        return []
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        fp.add("must be a list of terms (each starting with '- term:')")
+        return []
+    terms = []
+    for i, entry in enumerate(entries, start=1):
+        label = entry.get("slug") or entry.get("term") if isinstance(entry, dict) else None
+        item = FileProblems(f"{rel} (entry {i}{f', {label}' if label else ''})", problems)
+        if not isinstance(entry, dict):
+            item.add("must be a set of 'name: value' fields")
+            continue
+        item.unknown_fields(entry, TERM_FIELDS)
+        term = TermData(
+            path=rel,
+            slug=item.slug(entry),
+            term=item.text(entry, "term"),
+            definition=item.text(entry, "definition"),
+            plain=item.text_list(entry, "plain"),
+            match=item.text_list(entry, "match"),
+            related=item.slug_list(entry, "related"),
+        )
+        if not term.plain and "plain" in entry:
+            item.add("'plain' needs at least one plain-language alternative")
+        elif not term.plain:
+            item.add("missing required field 'plain'")
+        if not item.count:
+            terms.append(term)
+    return terms
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]

@@ -1,0 +1,123 @@
+"""Read-only JSON of the library's content."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from guides.library.models import GlossaryTerm, Guide, Section, Tool
+
+
+def _abs(request: HttpRequest, obj) -> str:
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def _json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def guide_list(request: HttpRequest) -> JsonResponse:
+    guides = Guide.objects.only("number", "slug", "title", "purpose", "side")
+    return _json(
+        {
+            "guides": [
+                {
+                    "slug": g.slug,
+                    "number": g.number,
+                    "title": g.title,
+                    "purpose": g.purpose,
+                    "side": g.side,
+                    "url": _abs(request, g),
+                }
+                for g in guides
+            ]
+        }
+    )
+
+
+@require_safe
+def guide_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    guide = get_object_or_404(
+        Guide.objects.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("order")),
+            Prefetch(
+                "tools", queryset=Tool.objects.order_by("guidetool__order").only("slug", "name")
+            ),
+            Prefetch("related_guides", queryset=Guide.objects.only("slug")),
+        ),
+        slug=slug,
+    )
+    url = _abs(request, guide)
+    return _json(
+        {
+            "slug": guide.slug,
+            "number": guide.number,
+            "title": guide.title,
+            "purpose": guide.purpose,
+            "summary": guide.summary,
+            "plain_summary": guide.plain_summary,
+            "side": guide.side,
+            "url": url,
+            "sections": [
+                {
+                    "title": s.title,
+                    "anchor": s.anchor,
+                    "url": f"{url}#{s.anchor}",
+                    "html": s.html,
+                    "text": s.text,
+                }
+                for s in guide.sections.all()
+            ],
+            "tools": [
+                {"slug": t.slug, "name": t.name, "url": _abs(request, t)} for t in guide.tools.all()
+            ],
+            "related_guides": [g.slug for g in guide.related_guides.all()],
+        }
+    )
+
+
+@require_safe
+def tool_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    tool = get_object_or_404(
+        Tool.objects.prefetch_related(
+            Prefetch("guides", queryset=Guide.objects.only("slug")),
+            Prefetch("related_tools", queryset=Tool.objects.only("slug")),
+        ),
+        slug=slug,
+    )
+    return _json(
+        {
+            "slug": tool.slug,
+            "name": tool.name,
+            "also_known_as": tool.also_known_as,
+            "summary": tool.summary,
+            "url": _abs(request, tool),
+            "html": tool.html,
+            "text": tool.text,
+            "guides": [g.slug for g in tool.guides.all()],
+            "related_tools": [t.slug for t in tool.related_tools.all()],
+        }
+    )
+
+
+@require_safe
+def glossary(request: HttpRequest) -> JsonResponse:
+    terms = GlossaryTerm.objects.prefetch_related(
+        Prefetch("related_terms", queryset=GlossaryTerm.objects.only("slug"))
+    )
+    return _json(
+        {
+            "terms": [
+                {
+                    "slug": t.slug,
+                    "term": t.term,
+                    "definition": t.definition,
+                    "plain_alternatives": t.plain_alternatives,
+                    "related_terms": [r.slug for r in t.related_terms.all()],
+                    "url": _abs(request, t),
+                }
+                for t in terms
+            ]
+        }
+    )

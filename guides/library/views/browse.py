@@ -1,0 +1,98 @@
+"""Browsing the library: the home page, guides, tools and the glossary. What other apps
+show on these pages (local examples, handouts, "Add to a training module") comes through
+the panels the templates name (guides/core/panels.py)."""
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    guides = list(Guide.objects.only("number", "slug", "title", "purpose", "side"))
+    sides = [(label, [g for g in guides if g.side == value]) for value, label in Side.choices]
+    return render(request, "library/home.html", {"sides": sides, "guide_count": len(guides)})
+
+
+@require_safe
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = get_object_or_404(
+        Guide.objects.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("order")),
+            Prefetch("tools", queryset=Tool.objects.order_by("guidetool__order")),
+            "related_guides",
+        ),
+        slug=slug,
+    )
+    # Eleven guides: one small query gives previous and next without counting tricks.
+    numbers = list(Guide.objects.values_list("number", "slug", "title"))
+    index = [n for n, _, _ in numbers].index(guide.number)
+    previous_guide = numbers[index - 1] if index > 0 else None
+    next_guide = numbers[index + 1] if index + 1 < len(numbers) else None
+    return render(
+        request,
+        "library/guide_detail.html",
+        {
+            "guide": guide,
+            "sections": guide.sections.all(),
+            "tools": guide.tools.all(),
+            "related_guides": guide.related_guides.all(),
+            "previous_guide": previous_guide
+            and {"slug": previous_guide[1], "title": previous_guide[2]},
+            "next_guide": next_guide and {"slug": next_guide[1], "title": next_guide[2]},
+        },
+    )
+
+
+@require_safe
+def tool_list(request: HttpRequest) -> HttpResponse:
+    tools = Tool.objects.only("slug", "name", "summary").prefetch_related(
+        Prefetch("guides", queryset=Guide.objects.only("slug", "number", "title"))
+    )
+    return render(request, "library/tool_list.html", {"tools": tools})
+
+
+@require_safe
+def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = get_object_or_404(
+        Tool.objects.prefetch_related(
+            Prefetch("guides", queryset=Guide.objects.only("slug", "number", "title")),
+            Prefetch("related_tools", queryset=Tool.objects.only("slug", "name")),
+        ),
+        slug=slug,
+    )
+    return render(request, "library/tool_detail.html", {"tool": tool})
+
+
+@require_safe
+def glossary(request: HttpRequest) -> HttpResponse:
+    terms = list(GlossaryTerm.objects.only("slug", "term", "definition", "plain_alternatives"))
+    terms.sort(key=lambda t: t.term.casefold())
+    letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.letter)]
+    return render(
+        request,
+        "library/glossary.html",
+        {
+            "letters": letters,
+            "alphabet": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "present": {letter for letter, _ in letters},
+        },
+    )
+
+
+@require_safe
+def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_object_or_404(
+        GlossaryTerm.objects.prefetch_related(
+            Prefetch("related_terms", queryset=GlossaryTerm.objects.only("slug", "term")),
+            Prefetch("used_in_guides", queryset=Guide.objects.only("slug", "number", "title")),
+            Prefetch("used_in_tools", queryset=Tool.objects.only("slug", "name")),
+        ),
+        slug=slug,
+    )
+    return render(request, "library/term_detail.html", {"term": term})

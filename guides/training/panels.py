@@ -1,0 +1,45 @@
+"""What the training app adds to the library's pages (see guides/core/panels.py): the
+printable version and PDF of a guide or tool, and "Add to a training module" for staff
+who build modules."""
+
+from __future__ import annotations
+
+from django.template import Context
+from django.template.loader import render_to_string
+
+from guides.core import panels
+
+
+def _render(template: str, context: Context, **values) -> str:
+    return render_to_string(template, values, request=context.get("request"))
+
+
+def guide_actions(context: Context, guide) -> str:
+    return _render("training/_print_links.html", context, kind="guide", slug=guide.slug)
+
+
+def tool_actions(context: Context, tool) -> str:
+    return _render("training/_print_links.html", context, kind="tool", slug=tool.slug)
+
+
+def add_guide(context: Context, guide) -> str:
+    # The guide page has prefetched its sections in order: no query here.
+    return _render(
+        "training/_add_to_module.html", context, guide=guide, sections=guide.sections.all()
+    )
+
+
+def add_tool(context: Context, tool) -> str:
+    return _render("training/_add_to_module.html", context, item_value=f"tool:{tool.slug}")
+
+
+def add_term(context: Context, term) -> str:
+    return _render("training/_add_to_module.html", context, item_value=f"term:{term.slug}")
+
+
+def register() -> None:
+    panels.register("guide:actions", guide_actions, name="training")
+    panels.register("tool:actions", tool_actions, name="training")
+    panels.register("guide:after", add_guide, name="training")
+    panels.register("tool:after", add_tool, name="training")
+    panels.register("term:after", add_term, name="training")
