@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run setup test test-sqlite test-postgres check lint format clean
+.PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	touch $@
 
 setup: $(VENV)/.installed
+	@# A database from before the apps were split is moved in place (nothing is lost).
+	$(BIN)/python manage.py upgrade_layout
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_guides
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -35,6 +37,11 @@ run: setup
 test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# The everyday loop: SQLite only, without the slow tests (PDF, gunicorn, subprocesses,
+# the browser), stopping at the first failure.
+test-fast: $(VENV)/.installed-dev
+	env -u DATABASE_URL $(BIN)/python -m pytest -m "not slow" -x -q $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-dev
 	@echo "== Tests on SQLite =="

@@ -18,6 +18,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests make many users: a fast hasher keeps them quick (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     # Tests change data in ways no app code does (rows created straight in the test,
     # transactions rolled back): the anonymous page cache is on only where a test asks
@@ -55,7 +61,15 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
+# Whole files whose every test is slow: a real browser, gunicorn and a database cut, or
+# manage.py in subprocesses against databases of their own.
+SLOW_PATHS = ("/browser/", "/test_resilience.py", "/test_backups.py", "/test_upgrade.py")
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(part in str(item.fspath).replace("\\", "/") for part in SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
     # Browser tests use real transactions, after which pytest-django empties the tables:
     # run them last so the content loaded once for the session serves everything else.
     items.sort(key=lambda item: "/browser/" in str(item.fspath).replace("\\", "/"))

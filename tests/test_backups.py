@@ -16,43 +16,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
 
-from guides.examples.models import ExampleStatus, LocalExample
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
-    fast_password_hashing,
-    make_example,
-    make_user,
-)
+from tests.factories import ROOT, every_count, populate
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
-# Sign-in records and sessions are not part of a restore: they are about this server.
-NOT_RESTORED = {
-    "sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
-    "admin.logentry",
-}  # fmt: skip
-
-
-def every_count() -> dict[str, int]:
-    """The number of rows of every model, plus the facts an export must keep."""
-    counts = {
-        model._meta.label_lower: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.label_lower not in NOT_RESTORED
-    }
-    examples = LocalExample.objects
-    for status in ExampleStatus.values:
-        counts[f"examples {status}"] = examples.filter(status=status).count()
-    counts["example tool links"] = LocalExample.tools.through.objects.count()
-    counts["examples without an author"] = examples.filter(author=None).count()
-    counts["examples reviewed"] = examples.exclude(reviewed_by=None).count()
-    counts["examples per guide"] = dict(
-        examples.values_list("guide__slug").annotate(n=Count("id")).order_by()
-    )
-    return counts
-
 
 COUNT_SCRIPT = """
 import json, os, sys
@@ -60,7 +27,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilg.settings")
 django.setup()
 from django.core.management import call_command
-from tests.test_backups import every_count
+from tests.factories import every_count
 step = sys.argv[1]
 if step == "restore":
     call_command("migrate", verbosity=0)
@@ -72,7 +39,7 @@ if step == "restore":
                      stdout=open(os.devnull, "w"))
     call_command("import_examples", sys.argv[2], verbosity=0, stdout=open(os.devnull, "w"))
 elif step == "populate":
-    from tests.test_backups import populate
+    from tests.factories import populate
     call_command("migrate", verbosity=0)
     call_command("load_guides", verbosity=0)
     populate()
@@ -90,39 +57,6 @@ def run_script(database_url: str, *args: str) -> dict:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     line = next(x for x in result.stdout.splitlines() if x.startswith("COUNTS "))
     return json.loads(line.removeprefix("COUNTS "))
-
-
-def populate() -> None:
-    """Staff, examples in every state (with tools, tags, an editor's review, an author
-    who has left) and a module: everything a backup must carry."""
-    from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
-
-    author = make_user("fac_backup", "facilitator", first_name="Asha", last_name="Patel")
-    editor = make_user("ed_backup", "editor")
-    trainer = make_user("tr_backup", "trainer")
-    gone = make_user("gone_backup", "facilitator")
-    make_example(author, tools=("run-charts",), tags=("cardiac", "a&e"))
-    make_example(author, status=ExampleStatus.SUBMITTED, tags=("primary care",))
-    make_example(
-        author,
-        status=ExampleStatus.RETURNED,
-        editor_comment="Add the measures.",
-        reviewed_by=editor,
-        guide="measurement-for-improvement",
-    )
-    published = make_example(
-        author, status=ExampleStatus.PUBLISHED, reviewed_by=editor, tags=("café",),
-        tools=("run-charts", "pdsa-cycles"),
-    )  # fmt: skip
-    make_example(gone, status=ExampleStatus.PUBLISHED, tags=("discharge",))
-    gone.delete()
-    module = Module.objects.create(
-        owner=trainer, title="Flow for ward sisters", visibility=ModuleVisibility.STAFF
-    )
-    ModuleItem.objects.create(
-        module=module, order=1, kind=ItemKind.EXAMPLE, example=published, title=published.title
-    )
-    ModuleItem.objects.create(module=module, order=2, kind=ItemKind.NOTE, title="Talk", text="x")
 
 
 def test_an_export_restores_into_a_fresh_database_with_every_count(tmp_path):

@@ -18,10 +18,8 @@ from guides.examples.models import ExampleStatus, LocalExample
 from guides.library.content import apply_content, read_content
 from guides.library.models import Tool
 from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     make_example,
     make_user,
     post,

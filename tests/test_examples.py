@@ -13,10 +13,8 @@ from django.utils.html import escape
 
 from guides.examples.models import ExampleStatus, LocalExample, normalise_tag, parse_tags
 from guides.library.models import Guide, Tool
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     form_data,
     make_example,
     make_user,

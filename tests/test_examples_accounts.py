@@ -15,12 +15,10 @@ from django.core import mail
 from django.test import RequestFactory
 
 from guides.core.accounts import client_ip
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     PASSWORD,
     csrf_client,
     csrf_token,
-    fast_password_hashing,
     make_user,
     post,
 )

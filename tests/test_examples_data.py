@@ -16,10 +16,8 @@ from taggit.models import Tag
 from guides.examples.models import ExampleStatus, LocalExample
 from guides.library.content import ContentError, load_content
 from guides.library.models import Guide, Tool
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     PASSWORD,
-    fast_password_hashing,
     make_example,
     make_user,
 )

@@ -13,10 +13,8 @@ import pytest
 from django.test import Client
 
 from guides.examples.models import ExampleStatus, LocalExample
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     form_data,
     make_example,
     make_user,

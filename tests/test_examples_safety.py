@@ -9,10 +9,8 @@ from django.utils.html import escape
 from guides.core.models import MAX_TEXT_LENGTH
 from guides.examples.models import ExampleStatus, LocalExample
 from guides.library.models import Tool
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     form_data,
     make_example,
     make_user,

@@ -12,13 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from guides.examples.models import ExampleStatus
 from guides.library.models import GlossaryTerm, Guide, Tool
 from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
-    fast_password_hashing,
+from tests.factories import (
+    grow_content,
     make_example,
     make_user,
 )
-from .test_pages import grow_content
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from guides.library.models import GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.models import GlossaryTerm, Guide, Tool
+from tests.factories import grow_content
 
 pytestmark = pytest.mark.django_db
 
@@ -220,38 +221,6 @@ PAGES = [
     ("/api/tools/run-charts/", 4),
     ("/api/glossary/", 3),
 ]
-
-
-def grow_content() -> None:
-    """Add twenty more tools and terms, all linked to a guide, a tool and each other."""
-    guide = Guide.objects.get(slug="process-mapping")
-    run_charts = Tool.objects.get(slug="run-charts")
-    term = GlossaryTerm.objects.first()
-    start = GuideTool.objects.filter(guide=guide).count()
-    for i in range(20):
-        tool = Tool.objects.create(
-            slug=f"extra-{i}", name=f"Extra {i}", summary="s", body="b", html="<p>b</p>", text="b"
-        )
-        GuideTool.objects.create(guide=guide, tool=tool, order=start + i)
-        tool.related_tools.add(run_charts)
-        run_charts.related_tools.add(tool)
-        extra = GlossaryTerm.objects.create(
-            slug=f"extra-{i}", term=f"Extra {i}", definition="d", plain_alternatives=["p"]
-        )
-        extra.related_terms.add(term)
-        term.related_terms.add(extra)
-        extra.used_in_guides.add(guide)
-        term.used_in_tools.add(tool)
-        guide.related_guides.add(Guide.objects.get(number=2 + i % 10))
-        Section.objects.create(
-            guide=guide,
-            order=100 + i,
-            title=f"S{i}",
-            anchor=f"extra-{i}",
-            body="b",
-            html="<p>b</p>",
-            text="b",
-        )
 
 
 @pytest.mark.parametrize(("url", "bound"), PAGES)

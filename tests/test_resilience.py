@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.test import Client
 
-from .test_security import assert_hardened
+from tests.factories import assert_hardened
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

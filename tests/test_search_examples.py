@@ -8,8 +8,7 @@ from django.core.management import call_command
 from guides.examples.models import ExampleStatus, LocalExample
 from guides.search import engine as search
 from guides.search.models import SearchDocument
-
-from .example_helpers import make_example, make_user
+from tests.factories import make_example, make_user
 
 pytestmark = pytest.mark.django_db
 

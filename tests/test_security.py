@@ -12,49 +12,21 @@ from django.test import Client
 
 from guides.examples.models import ExampleStatus
 from guides.training.models import Module, ModuleVisibility
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     PASSWORD,
+    PRODUCTION,
+    assert_hardened,
     csrf_client,
-    fast_password_hashing,
     form_data,
     make_example,
     make_user,
+    manage,
     post,
 )
-from .test_settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 
 ONE_YEAR = 31536000
-
-
-def policy(response) -> dict[str, list[str]]:
-    header = response["Content-Security-Policy"]
-    directives = {}
-    for part in header.split(";"):
-        name, *values = part.split()
-        directives[name] = values
-    return directives
-
-
-def assert_hardened(response) -> None:
-    """The headers every response must carry, whatever made it."""
-    csp = policy(response)
-    assert csp["default-src"] == ["'self'"]
-    assert csp["script-src"] == ["'self'"]
-    assert csp["style-src"] == ["'self'"]
-    assert csp["object-src"] == ["'none'"]
-    assert csp["base-uri"] == ["'none'"]
-    assert csp["frame-ancestors"] == ["'none'"]
-    assert csp["form-action"] == ["'self'"]
-    assert not any(
-        "unsafe" in v or v in ("*", "data:", "http:", "https:") for v in csp["script-src"]
-    )
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert response["X-Frame-Options"] == "DENY"
 
 
 # Headers on pages, error pages and static files --------------------------------------
@@ -458,6 +430,7 @@ def test_error_pages_still_answer_when_their_template_cannot_render(rf, monkeypa
     """Say the static files were never collected: {% static %} raises, and the error
     page must fall back to plain HTML instead of raising an error of its own."""
     from django.db import OperationalError
+
     from guides.core import views as errors
 
     def broken(name):

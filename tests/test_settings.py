@@ -1,32 +1,12 @@
 """Configuration from the environment, and the production security check."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.factories import PRODUCTION, manage
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves: not for a deployment.
-    dropped = ("SECRET_KEY", "HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    environment = {k: v for k, v in os.environ.items() if k not in dropped}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-
-
-PRODUCTION = {
-    "DEBUG": "false",
-    "HTTPS": "true",
-    "SECRET_KEY": "x7Gq2-production-like-secret-key-for-the-check-0123456789abcdefghij",
-    "ALLOWED_HOSTS": "ilg.example.org",
-}
 
 
 def test_deploy_check_is_clean_in_production_settings():

@@ -26,6 +26,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -34,6 +35,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from django.db.models import Model
+
+    class _Report(Protocol):
+        """What the page cache needs of the content loader's report (guides.core does
+        not import the library)."""
+
+        @property
+        def changed(self) -> bool: ...
+
 
 CACHE_ALIAS = "pages"
 # Never cached, whoever asks: staff areas, sign-in, and the health checks (which must
@@ -77,7 +91,7 @@ def current_token() -> str:
     return row[0] if row else ""
 
 
-def _fetch_one(sql: str):
+def _fetch_one(sql: str) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()
@@ -98,23 +112,28 @@ def changed() -> None:
         SiteVersion.objects.filter(pk=1).update(token=token)
 
 
-def _on_save(sender, instance=None, update_fields=None, **kwargs) -> None:
+def _on_save(
+    sender: type[Model],
+    instance: Model | None = None,
+    update_fields: frozenset[str] | None = None,
+    **kwargs,
+) -> None:
     # Signing in saves the user's last_login, which no visitor can see.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     changed()
 
 
-def _on_delete(sender, **kwargs) -> None:
+def _on_delete(sender: type[Model], **kwargs) -> None:
     changed()
 
 
-def _on_m2m(sender, action: str, **kwargs) -> None:
+def _on_m2m(sender: type[Model], action: str, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         changed()
 
 
-def watch(*models) -> None:
+def watch(*models: type[Model]) -> None:
     """Move the site version on at every save or delete of these models' rows (and every
     change to their many-to-many links). Each app calls it from its AppConfig.ready()
     for the rows a visitor may see that staff change in the site."""
@@ -132,7 +151,7 @@ def watch(*models) -> None:
                 )
 
 
-def _on_content_loaded(sender, report, **kwargs) -> None:
+def _on_content_loaded(sender: type, report: _Report, **kwargs) -> None:
     if report.changed:
         changed()
 

@@ -12,12 +12,14 @@ installed simply adds nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.template import Context
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-Panel = Callable[[Context, object], str]
+# The page's object is Any: each panel takes the type its slot is given (a Guide, a Tool).
+Panel = Callable[[Context, Any], str]
 _slots: dict[str, list[tuple[str, Panel]]] = {}
 
 

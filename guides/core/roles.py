@@ -8,11 +8,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
 ROLE_NAMES = ("Facilitators", "Editors", "Trainers")
 
 
 def grant(
-    apps, schema_editor, *, app_label: str, model: str, permissions: dict, roles: dict
+    apps: Apps,
+    schema_editor: BaseDatabaseSchemaEditor,
+    *,
+    app_label: str,
+    model: str,
+    permissions: dict,
+    roles: dict,
 ) -> None:
     """Give each role in `roles` ({group: [codename, ...]}) those permissions of `model`
     ({codename: name}). Permissions are normally made after all migrations
@@ -35,7 +47,9 @@ def grant(
         group.permissions.add(*(made[c] for c in codenames))
 
 
-def revoke(apps, schema_editor, *, app_label: str, permissions: dict) -> None:
+def revoke(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor, *, app_label: str, permissions: dict
+) -> None:
     Permission = apps.get_model("auth", "Permission")
     Permission.objects.using(schema_editor.connection.alias).filter(
         content_type__app_label=app_label, codename__in=permissions

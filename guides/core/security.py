@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+if TYPE_CHECKING:
+    from wsgiref.headers import Headers
 
 # Bodies above this are refused unread. Below it, guides.middleware gives an over-large
 # form its page back with an error (DATA_UPLOAD_MAX_MEMORY_SIZE is the limit there).
@@ -51,7 +55,7 @@ def content_security_policy() -> str:
     return build_policy()
 
 
-def static_headers(headers, path: str, url: str) -> None:
+def static_headers(headers: Headers, path: str, url: str) -> None:
     """WHITENOISE_ADD_HEADERS_FUNCTION: static files get the pages' policy too (an SVG
     opened on its own is a document that could run script)."""
     policy = content_security_policy()

@@ -111,7 +111,7 @@ class RunChartForm(forms.Form):
 
     def __init__(
         self, *args, max_data: int = MAX_ADDRESS_DATA, file_chosen: bool = False, **kwargs
-    ):
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_data = max_data
         self.file_chosen = file_chosen

@@ -260,7 +260,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         query = urlencode(params)
         svg: SafeString = mark_safe(
             charts.to_svg(chart.scene())
-        )  # every text node escaped in charts.py
+        )  # every text node escaped in drawing/svg.py
         context.update(
             chart=chart,
             svg=svg,

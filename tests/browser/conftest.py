@@ -7,7 +7,6 @@ Screenshots go to artifacts/screenshots/ (git-ignored) for CI to keep.
 """
 
 import os
-import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,14 +14,11 @@ import pytest
 from django.conf import settings
 
 from guides.library.content import Content, apply_content, read_content
+from tests.browser.support import ARTIFACTS, CHROMIUM, ROLE_PERMISSIONS, VIEWPORTS, make_staff
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there are ordinary blocking calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -86,40 +82,6 @@ def shot(page, viewport, request):
         page.screenshot(path=str(ARTIFACTS / f"{test}-{viewport}-{step}.png"), full_page=False)
 
     return take
-
-
-# Staff ---------------------------------------------------------------------------------
-
-PASSWORD = "a-long-test-password-1"
-# The roles' permissions, as the migrations give them. The groups are made again here:
-# pytest-django empties every table after each browser test, the migrations' groups too.
-ROLE_PERMISSIONS = {
-    "facilitator": ("Facilitators", ["add_localexample"]),
-    "editor": ("Editors", ["add_localexample", "change_localexample", "delete_localexample",
-                           "view_localexample", "review_localexample", "add_module",
-                           "change_module"]),
-    "trainer": ("Trainers", ["add_module"]),
-}  # fmt: skip
-
-
-def make_staff(username: str, role: str, **fields):
-    from django.contrib.auth.models import Group, Permission, User
-
-    name, codenames = ROLE_PERMISSIONS[role]
-    group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
-    user = User.objects.create_user(username, password=PASSWORD, **fields)
-    user.groups.add(group)
-    return user
-
-
-def sign_in(page, site: str, username: str, next_path: str = "/") -> None:
-    """Through the sign-in form, as a person would."""
-    page.goto(f"{site}/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site}{next_path}*")
 
 
 @pytest.fixture
@@ -187,57 +149,3 @@ def library(site) -> dict:
         "module": module.pk,
         "module_link": module.get_share_url(),
     }
-
-
-# Every page type, for the accessibility and Content-Security-Policy scans. {name} is
-# filled in from the `library` fixture.
-RUN_CHART_DATA = "data=" + "%0A".join(
-    str(v) for v in [14, 16, 13, 15, 17, 12, 15, 16, 14, 18, 13, 15, 18, 21, 19, 22, 24, 20]
-)
-SIGNED_OUT_PAGES = [
-    "/",
-    "/guides/measurement-for-improvement/",
-    "/tools/",
-    "/tools/run-charts/",
-    "/glossary/",
-    "/glossary/pdsa/",
-    "/search/",
-    "/search/?q=running+a+pilot",
-    "/search/?q=qwxzvbnm",
-    "/no-such-page/",
-    "/examples/",
-    "/examples/?guide=process-mapping&tag=discharge",
-    "/examples/{published}/",
-    "/run-chart/",
-    "/run-chart/?" + RUN_CHART_DATA + "&title=Discharges+before+midday",
-    "/run-chart/?" + RUN_CHART_DATA + "&chart=xmr&baseline=12",
-    "/run-chart/?data=not+numbers",
-    "/accounts/login/",
-    "/accounts/password_reset/",
-    "{module_link}",
-    "/guides/process-mapping/handout/",
-    "/tools/run-charts/handout/",
-]
-SIGNED_IN_PAGES = [
-    ("facilitator", "/"),
-    ("facilitator", "/guides/process-mapping/"),
-    ("facilitator", "/examples/mine/"),
-    ("facilitator", "/examples/new/"),
-    ("facilitator", "/examples/{draft}/"),
-    ("facilitator", "/examples/{draft}/edit/"),
-    ("facilitator", "/examples/{draft}/delete/"),
-    ("facilitator", "/accounts/password_change/"),
-    ("facilitator", "/modules/"),
-    ("editor", "/examples/review/"),
-    ("editor", "/examples/{submitted}/"),
-    ("editor", "/examples/{published}/"),
-    ("trainer", "/modules/"),
-    ("trainer", "/modules/new/"),
-    ("trainer", "/modules/{module}/"),
-    ("trainer", "/modules/{module}/?q=run+chart"),
-    ("trainer", "/modules/{module}/edit/"),
-    ("trainer", "/modules/{module}/handout/?edition=trainer"),
-    ("trainer", "/guides/process-mapping/"),
-    ("trainer", "/glossary/pdsa/"),
-    ("trainer", "/examples/new/"),
-]

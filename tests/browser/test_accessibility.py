@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import SIGNED_IN_PAGES, SIGNED_OUT_PAGES
+from tests.browser.support import SIGNED_IN_PAGES, SIGNED_OUT_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ fails the test."""
 
 import pytest
 
-from .conftest import SIGNED_IN_PAGES, SIGNED_OUT_PAGES
+from tests.browser.support import SIGNED_IN_PAGES, SIGNED_OUT_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

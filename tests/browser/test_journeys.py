@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import VIEWPORTS, make_staff, sign_in
+from tests.browser.support import VIEWPORTS, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,7 +137,7 @@ def test_facilitator_adds_an_example_an_editor_publishes_it_and_it_shows_on_the_
 
 
 def shot_of(other_page, step: str, viewport: str) -> None:
-    from .conftest import ARTIFACTS
+    from tests.browser.support import ARTIFACTS
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = "test_facilitator_adds_an_example_an_editor_publishes_it_and_it_shows_on_the_guide"

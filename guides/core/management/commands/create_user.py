@@ -16,12 +16,13 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         "no default. Use createsuperuser for the first administrator."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument(
             "--role",
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             help="No password: the person sets one with the reset link sent to --email.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         User = get_user_model()
         username = options["username"].strip()
         if not username:
@@ -106,7 +107,7 @@ class Command(BaseCommand):
                 "on the sign-in page."
             )
 
-    def password(self, options) -> str:
+    def password(self, options: dict[str, Any]) -> str:
         if options["password_file"]:
             try:
                 with open(options["password_file"], encoding="utf-8") as f:

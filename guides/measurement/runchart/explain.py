@@ -1,0 +1,203 @@
+"""Signals in plain words, with links to the glossary, and numbers as people write them.
+
+Pure functions with no Django imports: the page turns the parts into links.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE, Analysis
+
+Part = tuple[str, str | None]  # text, and the glossary slug it links to (or None)
+
+
+@dataclass
+class Explanation:
+    rule: str
+    points: list[int]
+    parts: list[Part]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+def format_number(value: float | None) -> str:
+    """A number as a person would write it: 1,234, 15.5, 0.125."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    size = abs(value)
+    decimals = 1 if size >= 100 else 2 if size >= 1 else max(3, 2 - math.floor(math.log10(size)))
+    # Round halves up, as people do: 7.345 is 7.35 (in binary it is 7.34499...).
+    exact = Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,f}".rstrip("0").rstrip(".") if "." in f"{exact:f}" else f"{exact:,f}"
+    return "0" if text in ("-0", "") else text
+
+
+def _points_text(points: Sequence[int], labels: Sequence[str | None]) -> str:
+    def name(i: int) -> str:
+        label = labels[i] if i < len(labels) else None
+        return f"{i + 1} ({label})" if label else f"{i + 1}"
+
+    if len(points) == 1:
+        return f"Point {name(points[0])}"
+    if points == list(range(points[0], points[-1] + 1)) or len(points) > 4:
+        return f"Points {name(points[0])} to {name(points[-1])}"
+    return "Points " + ", ".join(name(i) for i in points[:-1]) + f" and {name(points[-1])}"
+
+
+def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Explanation]:
+    """Each signal, and each marked astronomical point, in plain words with glossary links."""
+    run_chart = analysis.chart == "run"
+    centre_name: list[Part] = (
+        [("the middle line (the ", None), ("median", "median"), (")", None)]
+        if run_chart
+        else [("the average line (the ", None), ("mean", "mean"), (")", None)]
+    )
+    changed: Part = (" Something has probably changed.", None)
+    out = []
+    for signal in analysis.signals:
+        where = _points_text(signal.points, labels)
+        count = len(signal.points)
+        detail = signal.detail
+        if signal.rule == "shift":
+            skipped = detail.get("skipped", 0)
+            note = (
+                f", not counting {skipped} {'point' if skipped == 1 else 'points'} on the line"
+                if skipped
+                else ""
+            )
+            if analysis.rules == "anhoej":
+                parts: list[Part] = [
+                    (f"{where}: {count} points in a row all {detail['side']} ", None),
+                    *centre_name,
+                    (
+                        f"{note}. That is longer than the {detail['limit']} you would expect by "
+                        f"chance with {analysis.useful} points off the median: an unusually long ",
+                        None,
+                    ),
+                    ("run", "run"),
+                    (", a ", None),
+                    ("shift", "shift"),
+                    (".", None),
+                    changed,
+                ]
+            else:
+                parts = [
+                    (f"{where}: {count} points in a row all {detail['side']} ", None),
+                    *centre_name,
+                    (f"{note}. This is a ", None),
+                    ("shift", "shift"),
+                    (".", None),
+                    changed,
+                ]
+        elif signal.rule == "trend":
+            going = "going up" if detail["direction"] == "up" else "going down"
+            repeats = signal.points[-1] - signal.points[0] + 1 - count
+            note = " (a repeated value counted once)" if repeats and run_chart else ""
+            parts = [
+                (f"{where}: {count} points in a row all {going}{note}. This is a ", None),
+                ("trend", "trend"),
+                (".", None),
+                changed,
+            ]
+        elif signal.rule == "runs" and analysis.rules == "anhoej":
+            parts = [
+                (
+                    f"The line crosses the median only {analysis.crossings} "
+                    f"{'time' if analysis.crossings == 1 else 'times'}. With {analysis.useful} "
+                    f"points off the median, fewer than {detail['limit']} crossings is unusual: "
+                    "the points stay on one side for long stretches (too few ",
+                    None,
+                ),
+                ("runs", "run"),
+                (").", None),
+                changed,
+            ]
+        elif signal.rule == "runs":
+            low, high = analysis.runs_expected or (0, 0)
+            if detail["too"] == "few":
+                meaning = (
+                    "The points stay on one side of the median for long stretches, which "
+                    "suggests the process has moved."
+                )
+            else:
+                meaning = (
+                    "The points flip from one side of the median to the other more than chance "
+                    "would: this often means data from two sources taking turns, such as two "
+                    "teams or two shifts."
+                )
+            parts = [
+                (f"Too {detail['too']} ", None),
+                ("runs", "run"),
+                (
+                    f": the chart has {analysis.runs} "
+                    f"{'run' if analysis.runs == 1 else 'runs'}, where between {low} and {high} "
+                    f"are expected by chance for {analysis.useful} points off the median. "
+                    f"{meaning}",
+                    None,
+                ),
+                changed,
+            ]
+        elif signal.rule == "outside-limits":
+            which = "upper" if detail["side"] == "above" else "lower"
+            verb = "is" if count == 1 else "are"
+            parts = [
+                (f"{where} {verb} {detail['side']} the {which} ", None),
+                ("process limit", "control-limits"),
+                (". This is ", None),
+                ("special-cause variation", "special-cause-variation"),
+                (
+                    ": something unusual happened, and it is worth finding out what.",
+                    None,
+                ),
+            ]
+        else:  # two-of-three
+            which = "upper" if detail["side"] == "above" else "lower"
+            parts = [
+                (
+                    f"{where}: two out of three points in a row are beyond the {which} "
+                    "two-sigma line, close to the ",
+                    None,
+                ),
+                ("process limit", "control-limits"),
+                (". This is ", None),
+                ("special-cause variation", "special-cause-variation"),
+                (": an early warning that something has changed.", None),
+            ]
+        out.append(Explanation(signal.rule, list(signal.points), parts))
+
+    for i in analysis.astronomical:
+        parts = [
+            (f"You marked {_points_text([i], labels).lower()} as an ", None),
+            ("astronomical point", "astronomical-data-point"),
+            (
+                ": a value so different from the rest that anyone looking at the chart would "
+                "agree it stands out. That is a judgement, not a calculation: find out what "
+                "happened.",
+                None,
+            ),
+        ]
+        out.append(Explanation("astronomical", [i], parts))
+    return out
+
+
+def no_signal_parts(analysis: Analysis) -> list[Part]:
+    """What no signal means, in plain words."""
+    parts: list[Part] = [
+        ("No signals. The variation looks like the everyday ups and downs (", None),
+        ("common-cause variation", "common-cause-variation"),
+        ("): no evidence of change yet.", None),
+    ]
+    few = MIN_RUN_CHART_POINTS if analysis.chart == "run" else MIN_XMR_BASELINE
+    if analysis.n < few:
+        parts.append((" With so few points, that may change as you collect more.", None))
+    return parts
