@@ -10,3 +10,10 @@ from tests.factories import (  # noqa: F401  # noqa: F401
     post,
     unsafe_parts,
 )
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def fast_password_hashing(settings):  # noqa: ANN001, ANN201 - temporary
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

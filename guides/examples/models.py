@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from guides.core.models import MAX_TEXT_LENGTH, VersionedModel
 from guides.library import markup
 from guides.library.glossary import example_glossary
 from guides.library.models import Guide, Tool
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # Local examples -------------------------------------------------------------------
 # Written by staff in the site, moderated by editors. User data: it points at the
@@ -79,7 +83,7 @@ class LocalExampleQuerySet(models.QuerySet):
     def published(self) -> LocalExampleQuerySet:
         return self.filter(status=ExampleStatus.PUBLISHED)
 
-    def visible_to(self, user) -> LocalExampleQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> LocalExampleQuerySet:
         """Published examples, plus the user's own; editors see everything."""
         if user is None or not user.is_authenticated:
             return self.published()
@@ -234,10 +238,10 @@ class LocalExample(VersionedModel):
 
     # Moderation -----------------------------------------------------------------
 
-    def is_author(self, user) -> bool:
+    def is_author(self, user: User | AnonymousUser) -> bool:
         return user.is_authenticated and self.author_id is not None and self.author_id == user.pk
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: User | AnonymousUser) -> bool:
         return (
             self.status == ExampleStatus.PUBLISHED
             or self.is_author(user)
@@ -245,10 +249,10 @@ class LocalExample(VersionedModel):
         )
 
     @staticmethod
-    def can_add(user) -> bool:
+    def can_add(user: User | AnonymousUser) -> bool:
         return user.is_authenticated and user.has_perm(ADD_EXAMPLE)
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: User | AnonymousUser) -> bool:
         if user.is_authenticated and user.has_perm(CHANGE_ANY_EXAMPLE):
             return True
         return (
@@ -257,14 +261,14 @@ class LocalExample(VersionedModel):
             and self.status != ExampleStatus.PUBLISHED
         )
 
-    def can_submit(self, user) -> bool:
+    def can_submit(self, user: User | AnonymousUser) -> bool:
         return (
             self.is_author(user)
             and user.has_perm(ADD_EXAMPLE)
             and self.status in (ExampleStatus.DRAFT, ExampleStatus.RETURNED)
         )
 
-    def can_review(self, user) -> bool:
+    def can_review(self, user: User | AnonymousUser) -> bool:
         """Publish or return: an editor, for an example waiting for review."""
         return (
             user.is_authenticated
@@ -272,14 +276,14 @@ class LocalExample(VersionedModel):
             and self.status == ExampleStatus.SUBMITTED
         )
 
-    def can_unpublish(self, user) -> bool:
+    def can_unpublish(self, user: User | AnonymousUser) -> bool:
         return (
             user.is_authenticated
             and user.has_perm(REVIEW_EXAMPLES)
             and self.status == ExampleStatus.PUBLISHED
         )
 
-    def can_delete(self, user) -> bool:
+    def can_delete(self, user: User | AnonymousUser) -> bool:
         if user.is_authenticated and user.has_perm(DELETE_ANY_EXAMPLE):
             return True
         return (
@@ -288,7 +292,7 @@ class LocalExample(VersionedModel):
             and self.status != ExampleStatus.PUBLISHED
         )
 
-    def set_status(self, status: str, *, by, comment: str = "") -> None:
+    def set_status(self, status: str, *, by: User, comment: str = "") -> None:
         """Apply a moderation step (after claim()); saved through save() so that signal
         receivers, such as a search index, see it."""
         self.status = status

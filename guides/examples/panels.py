@@ -11,13 +11,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from guides.core import panels
-from guides.examples.models import LocalExample
+from guides.examples.models import LocalExample, LocalExampleQuerySet
+from guides.library.models import Guide, Tool
 
 LATEST_EXAMPLES = 3
 CONTENTS_ENTRY = '<li><a href="#examples-heading">Local examples</a></li>'
 
 
-def latest_examples(examples) -> list[LocalExample]:
+def latest_examples(examples: LocalExampleQuerySet) -> list[LocalExample]:
     """The newest published examples for a guide or tool page, in one small query."""
     return list(
         examples.published()
@@ -28,7 +29,7 @@ def latest_examples(examples) -> list[LocalExample]:
     )
 
 
-def _panel(context: Context, examples, query: dict, **labels) -> str:
+def _panel(context: Context, examples: LocalExampleQuerySet, query: dict, **labels) -> str:
     query = urlencode(query)
     return render_to_string(
         "examples/_panel.html",
@@ -42,7 +43,7 @@ def _panel(context: Context, examples, query: dict, **labels) -> str:
     )
 
 
-def guide_examples(context: Context, guide) -> str:
+def guide_examples(context: Context, guide: Guide) -> str:
     return _panel(
         context,
         LocalExample.objects.for_guide(guide),
@@ -53,7 +54,7 @@ def guide_examples(context: Context, guide) -> str:
     )
 
 
-def tool_examples(context: Context, tool) -> str:
+def tool_examples(context: Context, tool: Tool) -> str:
     return _panel(
         context,
         LocalExample.objects.for_tool(tool),
@@ -64,7 +65,7 @@ def tool_examples(context: Context, tool) -> str:
     )
 
 
-def contents_entry(context: Context, guide) -> str:
+def contents_entry(context: Context, guide: Guide) -> str:
     return CONTENTS_ENTRY
 
 

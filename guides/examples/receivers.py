@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.db import models
 
 from guides.examples.models import MARKDOWN_FIELDS, LocalExample
-from guides.library.content import ContentError
+from guides.library.content import Content, ContentError, LoadReport
 from guides.library.glossary import current_glossary
 from guides.library.models import Tool
 
 RENDER_BATCH = 500
 
 
-def keep_local_examples(sender, content, report, **kwargs) -> None:
+def keep_local_examples(
+    sender: type[Content], content: Content, report: LoadReport, **kwargs
+) -> None:
     """Local examples are never deleted by a load. A guide that has examples cannot be
     removed (ContentError, nothing changes); a removed or renamed tool is unlinked from
     its examples, which stay, and the report says which."""
@@ -41,7 +43,9 @@ def keep_local_examples(sender, content, report, **kwargs) -> None:
         )
 
 
-def rerender_examples(sender, report, glossary_changed: bool, **kwargs) -> None:
+def rerender_examples(
+    sender: type[Content], report: LoadReport, glossary_changed: bool, **kwargs
+) -> None:
     """When the glossary changes, make every example's HTML again, so that no link points
     at a removed term and new terms are explained. Only the HTML columns are written
     (bulk_update sends no signals: the search text does not depend on the glossary)."""

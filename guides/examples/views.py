@@ -28,7 +28,12 @@ from guides.examples.forms import (
     UnpublishForm,
     VersionForm,
 )
-from guides.examples.models import REVIEW_EXAMPLES, ExampleStatus, LocalExample
+from guides.examples.models import (
+    REVIEW_EXAMPLES,
+    ExampleStatus,
+    LocalExample,
+    LocalExampleQuerySet,
+)
 from guides.library.models import Guide, Tool
 
 PER_PAGE = 20
@@ -45,7 +50,7 @@ CONFLICT = (
 )
 
 
-def _examples_with_links():
+def _examples_with_links() -> LocalExampleQuerySet:
     return LocalExample.objects.select_related("guide", "author", "reviewed_by").prefetch_related(
         Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags"
     )
@@ -56,7 +61,9 @@ def _get_visible(request: HttpRequest, pk: int) -> LocalExample:
     return get_object_or_404(_examples_with_links().visible_to(request.user), pk=pk)
 
 
-def _detail(request: HttpRequest, example: LocalExample, status: int = 200, **forms):
+def _detail(
+    request: HttpRequest, example: LocalExample, status: int = 200, **forms
+) -> HttpResponse:
     user = request.user
     context = {
         "example": example,

@@ -45,6 +45,11 @@ BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+# Matched only at the start of a piece that TAG split off, so never in text or inside
+# an attribute's value.
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+LINK_TAG = re.compile(r"<a\s")
+FRAGMENT_HREF = re.compile(r'(\shref=")#')
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 Resolver = Callable[[str, str, str], "str | None"]
@@ -117,6 +122,9 @@ def render(
     glossary: Glossary | None = None,
     seen_terms: set[str] | None = None,
     id_prefix: str = "",
+    prefix_fragments: bool = False,
+    tooltips: bool = True,
+    heading_top: int | None = None,
 ) -> Rendered:
     """Render Markdown to safe HTML.
 
@@ -125,7 +133,17 @@ def render(
     `seen_terms` is shared across the parts of one page so that each glossary term is
     linked only at its first use on the page; `id_prefix` keeps heading ids unique
     when several rendered parts share a page.
+
+    For a printed document that gathers many parts (a handout): `prefix_fragments`
+    gives in-page links (`href="#x"`) the same `id_prefix` as the ids they point at;
+    `tooltips=False` links a glossary term without its tooltip (paper cannot show
+    one, and the handout explains its terms in an appendix); `heading_top` moves the
+    headings so that the highest is h<heading_top> (2 to 6), keeping their order and
+    never going past h6.
     """
+    if heading_top is not None and not 2 <= heading_top <= 6:
+        # h1 is the page's own title: a fragment never has one.
+        raise ValueError(f"heading_top must be from 2 to 6, not {heading_top}")
 
     def heading_slug(value: str, separator: str) -> str:
         return id_prefix + (slugify(value) or "section")
@@ -156,9 +174,13 @@ def render(
     clean = sanitise(raw)
     clean = clean.replace('<a href="" ', "<a ").replace('<a href="">', "<a>")
     result.text = html_to_text(clean)
+    if prefix_fragments and id_prefix:
+        clean = prefix_fragment_links(clean, id_prefix)
+    if heading_top is not None:
+        clean = move_headings(clean, heading_top)
     clean = wrap_tables(clean)
     if glossary is not None:
-        clean = link_terms(clean, glossary, seen, id_prefix=id_prefix)
+        clean = link_terms(clean, glossary, seen, id_prefix=id_prefix, tooltips=tooltips)
     result.terms = seen - before
     result.html = clean
     return result
@@ -189,6 +211,36 @@ def html_to_text(fragment: str) -> str:
     return " ".join(htmllib.unescape(text).split())
 
 
+def move_headings(fragment: str, top: int) -> str:
+    """Sanitised HTML with its headings moved so that the highest is h<top>."""
+    pieces = TAG.split(fragment)
+    levels = [int(m.group(2)) for piece in pieces if (m := HEADING_TAG.match(piece))]
+    if not levels:
+        return fragment
+    shift = top - min(levels)
+
+    def moved(m: re.Match) -> str:
+        return f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}"
+
+    return "".join(
+        HEADING_TAG.sub(moved, piece, count=1) if HEADING_TAG.match(piece) else piece
+        for piece in pieces
+    )
+
+
+def prefix_fragment_links(fragment: str, id_prefix: str) -> str:
+    """Sanitised HTML whose in-page links (`href="#x"`) carry `id_prefix`, as its ids do."""
+    escaped = htmllib.escape(id_prefix)
+
+    def prefixed(m: re.Match) -> str:
+        return f"{m.group(1)}#{escaped}"
+
+    return "".join(
+        FRAGMENT_HREF.sub(prefixed, piece, count=1) if LINK_TAG.match(piece) else piece
+        for piece in TAG.split(fragment)
+    )
+
+
 def wrap_tables(fragment: str) -> str:
     # A wide table scrolls inside its own keyboard-focusable region on a phone.
     return fragment.replace(
@@ -196,8 +248,16 @@ def wrap_tables(fragment: str) -> str:
     ).replace("</table>", "</table></div>")
 
 
-def link_terms(fragment: str, glossary: Glossary, seen: set[str], *, id_prefix: str = "") -> str:
-    """Link the first use of each glossary term not yet in `seen`, as an accessible tooltip."""
+def link_terms(
+    fragment: str,
+    glossary: Glossary,
+    seen: set[str],
+    *,
+    id_prefix: str = "",
+    tooltips: bool = True,
+) -> str:
+    """Link the first use of each glossary term not yet in `seen`, as an accessible tooltip
+    (or, with `tooltips=False`, as a plain link to its definition)."""
     if glossary.pattern is None:
         return fragment
     out: list[str] = []
@@ -215,11 +275,13 @@ def link_terms(fragment: str, glossary: Glossary, seen: set[str], *, id_prefix: 
         if skip_depth:
             out.append(piece)
             continue
-        out.append(_link_text(htmllib.unescape(piece), glossary, seen, id_prefix))
+        out.append(_link_text(htmllib.unescape(piece), glossary, seen, id_prefix, tooltips))
     return "".join(out)
 
 
-def _link_text(text: str, glossary: Glossary, seen: set[str], id_prefix: str) -> str:
+def _link_text(
+    text: str, glossary: Glossary, seen: set[str], id_prefix: str, tooltips: bool
+) -> str:
     parts: list[str] = []
     position = 0
     for match in glossary.pattern.finditer(text):
@@ -228,7 +290,8 @@ def _link_text(text: str, glossary: Glossary, seen: set[str], id_prefix: str) ->
             continue
         seen.add(entry.slug)
         parts.append(htmllib.escape(text[position : match.start()], quote=False))
-        parts.append(term_tooltip(entry, match.group(0), id_prefix))
+        words = match.group(0)
+        parts.append(term_tooltip(entry, words, id_prefix) if tooltips else term_link(entry, words))
         position = match.end()
     parts.append(htmllib.escape(text[position:], quote=False))
     return "".join(parts)
@@ -244,4 +307,12 @@ def term_tooltip(entry: TermEntry, words: str, id_prefix: str = "") -> str:
         f'<span class="term-tip" role="tooltip" id="{tip_id}">'
         f"<strong>{htmllib.escape(entry.term, quote=False)}:</strong> "
         f"{htmllib.escape(' '.join(entry.definition.split()), quote=False)}</span></span>"
+    )
+
+
+def term_link(entry: TermEntry, words: str) -> str:
+    """A link to the term's definition with no tooltip: what paper can show."""
+    return (
+        f'<a class="term" href="{htmllib.escape(entry.url)}">'
+        f"{htmllib.escape(words, quote=False)}</a>"
     )

@@ -15,7 +15,7 @@ class Side(models.TextChoices):
 
 
 class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug: str):
+    def get_by_natural_key(self, slug: str) -> Guide | Tool | GlossaryTerm:
         return self.get(slug=slug)
 
 
@@ -60,7 +60,7 @@ class GuideTool(models.Model):
 
 
 class SectionManager(models.Manager):
-    def get_by_natural_key(self, guide_slug: str, anchor: str):
+    def get_by_natural_key(self, guide_slug: str, anchor: str) -> Section:
         return self.get(guide__slug=guide_slug, anchor=anchor)
 
 

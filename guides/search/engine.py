@@ -80,7 +80,7 @@ class Results:
         return bool(self.plan and self.plan.truncated)
 
 
-def _filters(types, guide, tag) -> tuple[str, list]:
+def _filters(types: list[str], guide: str | None, tag: str | None) -> tuple[str, list]:
     clauses, params = [], []
     if types:
         clauses.append(f"d.kind IN ({', '.join(['%s'] * len(types))})")
@@ -130,7 +130,9 @@ RANK_WINDOW = 3000
 BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
 
 
-def _sqlite_rank(index, plan, filters, params, top, all_words):
+def _sqlite_rank(
+    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
+) -> tuple[int, list[tuple[int, str, float]]]:
     """(count, [(id, kind, score)]) for one index, best first, at most `top` rows."""
     table = FTS_TABLE[index]
     match = _fts5_query(plan, all_words=all_words)
@@ -189,7 +191,9 @@ def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
     return " || ".join(parts), params
 
 
-def _pg_rank(index, plan, filters, params, top, all_words):
+def _pg_rank(
+    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
+) -> tuple[int, list[tuple[int, str, float]]]:
     tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
     where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
@@ -287,7 +291,15 @@ def make_snippet(text: str, plan: QueryPlan) -> str:
     return ("… " if begin else "") + "".join(out) + (" …" if end < len(text) else "")
 
 
-def _run(plan, types, guide, tag, limit, offset, all_words):
+def _run(
+    plan: QueryPlan,
+    types: list[str],
+    guide: str | None,
+    tag: str | None,
+    limit: int,
+    offset: int,
+    all_words: bool,
+) -> tuple[int, bool, list[tuple[str, int, str, str, str, str, str, float]]]:
     """Rank each index that the filters allow, merge, and fetch snippets for one page."""
     rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
     indexes = []

@@ -1,5 +1,7 @@
 """Validation of search parameters, shared by the search page and the JSON API."""
 
+from collections.abc import Iterable
+
 from django import forms
 
 from guides.library.models import Guide
@@ -18,7 +20,7 @@ class SearchForm(forms.Form):
     limit = forms.IntegerField(required=False, min_value=1, max_value=50)
     offset = forms.IntegerField(required=False, min_value=0, max_value=10_000)
 
-    def __init__(self, *args, guides=None, **kwargs):
+    def __init__(self, *args, guides: Iterable[Guide] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if guides is None:
             guides = Guide.objects.only("slug", "title", "number")

@@ -3,6 +3,8 @@ term and published local example, each with its identity (kind, object_id, key).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from guides.examples.models import LocalExample
@@ -11,12 +13,12 @@ from guides.search.models import SearchDocument, SearchWord
 from guides.search.query import normalise_words
 
 
-def _bars(values) -> str:
+def _bars(values: Iterable[str]) -> str:
     values = [v for v in values if v]
     return f"|{'|'.join(values)}|" if values else ""
 
 
-def key_of(kind: str, obj) -> str:
+def key_of(kind: str, obj: Guide | Section | Tool | GlossaryTerm | LocalExample) -> str:
     """The stable name of what a row stands for; the same as a module item's value."""
     if kind == "section":
         return f"section:{obj.guide.slug}#{obj.anchor}"
@@ -88,7 +90,7 @@ def reindex_content() -> None:
         )
 
 
-def example_fields(example, guide_slug: str, tag_names: list[str]) -> dict:
+def example_fields(example: LocalExample, guide_slug: str, tag_names: list[str]) -> dict:
     """The index row of one published local example (also used by seed_examples)."""
     return {
         "key": key_of("example", example),
@@ -102,7 +104,7 @@ def example_fields(example, guide_slug: str, tag_names: list[str]) -> dict:
     }
 
 
-def index_example(example) -> None:
+def index_example(example: LocalExample) -> None:
     """Add, update or remove one local example's row: only published examples are found,
     so nothing unpublished can reach results, snippets or counts."""
     if example.status != "published":

@@ -3,12 +3,19 @@ SearchConfig.ready()."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from guides.core.signals import content_loaded
 from guides.search.index import index_example, reindex_content, remove_example
 from guides.search.models import SearchDocument
 
+if TYPE_CHECKING:
+    from django.db.models import Model
 
-def content_changed(sender, report, **kwargs) -> None:
+    from guides.library.content import Content, LoadReport
+
+
+def content_changed(sender: type[Content], report: LoadReport, **kwargs) -> None:
     """After a load that changed the content (or into an empty index), inside the load's
     transaction."""
     if report.changed or not SearchDocument.objects.exclude(kind="example").exists():
@@ -22,14 +29,16 @@ def connect() -> None:
 
     from guides.examples.models import LocalExample
 
-    def saved(sender, instance, raw=False, **kwargs):
+    def saved(
+        sender: type[LocalExample], instance: LocalExample, raw: bool = False, **kwargs
+    ) -> None:
         if not raw:
             index_example(instance)
 
-    def deleted(sender, instance, **kwargs):
+    def deleted(sender: type[LocalExample], instance: LocalExample, **kwargs) -> None:
         remove_example(instance.pk)
 
-    def tags_changed(sender, instance, action, **kwargs):
+    def tags_changed(sender: type[Model], instance: Model, action: str, **kwargs) -> None:
         if action in ("post_add", "post_remove", "post_clear") and isinstance(
             instance, LocalExample
         ):

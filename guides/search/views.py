@@ -24,7 +24,7 @@ class _Page:
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> list[engine.Result]:
         return []
 
 

@@ -4,8 +4,9 @@ into HTML once, through guides.library.markup."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.urls import reverse
 
@@ -17,6 +18,8 @@ from guides.library.content.parse import (
     parse_terms,
     parse_tool,
 )
+
+T = TypeVar("T")
 
 
 def read_content(folder: Path) -> Content:
@@ -57,7 +60,7 @@ def read_content(folder: Path) -> Content:
     return content
 
 
-def _duplicates(items, key) -> dict[Any, list]:
+def _duplicates(items: Iterable[T], key: Callable[[T], Hashable]) -> dict[Any, list[T]]:
     seen: dict[Any, list] = {}
     for item in items:
         seen.setdefault(key(item), []).append(item)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import models, transaction
 
@@ -19,6 +20,8 @@ from guides.core.signals import content_loaded, content_loading
 from guides.library.content.check import read_content
 from guides.library.content.parse import Content, GuideData, SectionData, TermData, ToolData
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -211,7 +214,7 @@ def apply_terms(
     return terms
 
 
-def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
+def _upsert(model: type[M], lookup: dict, values: dict, report: LoadReport, kind: str) -> M:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
@@ -226,7 +229,7 @@ def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
     return obj
 
 
-def _set_m2m(manager, wanted: list, report: LoadReport, kind: str) -> None:
+def _set_m2m(manager: models.Manager, wanted: list, report: LoadReport, kind: str) -> None:
     if {o.pk for o in manager.all()} != {o.pk for o in wanted}:
         manager.set(wanted)
         report.count(report.updated, kind)

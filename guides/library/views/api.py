@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 
 
-def _abs(request: HttpRequest, obj) -> str:
+def _abs(request: HttpRequest, obj: Guide | Tool | GlossaryTerm) -> str:
     return request.build_absolute_uri(obj.get_absolute_url())
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from guides.examples.models import LocalExample
 
@@ -50,10 +50,10 @@ def export_data() -> dict:
 class Command(BaseCommand):
     help = "Export every local example (with its tags, status and dates) as JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", default="-", help="File to write (default: stdout).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         data = export_data()
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         if options["output"] == "-":

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
@@ -80,7 +80,9 @@ def import_data(data: Any, *, replace: bool = False) -> dict[str, int]:
     return counts
 
 
-def _prepare(row: Any, guides: dict, tools: dict, users: dict):
+def _prepare(
+    row: Any, guides: dict, tools: dict, users: dict
+) -> tuple[LocalExample, list[Tool], list[str], int | None]:
     if not isinstance(row, dict):
         raise TypeError("must be a set of fields")
     if row["guide"] not in guides:
@@ -113,7 +115,7 @@ def _prepare(row: Any, guides: dict, tools: dict, users: dict):
 class Command(BaseCommand):
     help = "Import local examples from a file written by export_examples (all or nothing)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The JSON file, or - for standard input.")
         parser.add_argument(
             "--replace",
@@ -121,7 +123,7 @@ class Command(BaseCommand):
             help="Overwrite examples that are already here (matched by uid).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         try:
             if options["file"] == "-":
                 data = json.load(sys.stdin)

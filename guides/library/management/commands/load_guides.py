@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guides.library.content import ContentError, load_content
 
@@ -7,7 +7,7 @@ from guides.library.content import ContentError, load_content
 class Command(BaseCommand):
     help = "Check the guide content in fixtures/ and load it into the database, all or nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dir", default=str(settings.CONTENT_DIR), help="Content folder (default: fixtures/)."
         )
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             help="Check the files and report what would change, without saving anything.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         try:
             report = load_content(options["dir"], dry_run=options["check"])
         except ContentError as exc:

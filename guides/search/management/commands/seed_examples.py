@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -76,13 +76,15 @@ TAGS = [
 class Command(BaseCommand):
     help = "Create N synthetic local examples for benchmarks and demos (never in production)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, default=100)
         parser.add_argument("--published", type=float, default=0.9, help="Share published.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--delete", action="store_true", help="Remove synthetic examples.")
 
-    def handle(self, *args, count: int, published: float, seed: int, delete: bool, **options):
+    def handle(
+        self, *args, count: int, published: float, seed: int, delete: bool, **options
+    ) -> None:
         if settings.HTTPS:
             raise CommandError(
                 "seed_examples is for benchmarks and demos: refused with HTTPS=true."
@@ -116,7 +118,14 @@ def _render(text: str) -> tuple[str, str]:
     return rendered.html, rendered.text
 
 
-def seed_examples(count, guides, tools, published_share, rng, batch_size=2000) -> int:
+def seed_examples(
+    count: int,
+    guides: list[Guide],
+    tools: list[Tool],
+    published_share: float,
+    rng: random.Random,
+    batch_size: int = 2000,
+) -> int:
     tag_objects = {name: Tag.objects.get_or_create(name=name)[0] for name in [*TAGS, SYNTHETIC_TAG]}
     content_type = ContentType.objects.get_for_model(LocalExample)
     rendered_cache: dict[str, tuple[str, str]] = {}
