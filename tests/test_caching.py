@@ -1,4 +1,4 @@
-"""The anonymous page cache (guides/caching.py): served with validators, invalidated by
+"""The anonymous page cache (guides/core/caching.py): served with validators, invalidated by
 every change a visitor could see, never used for signed-in staff."""
 
 from __future__ import annotations

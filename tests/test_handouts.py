@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -340,6 +341,91 @@ def test_handout_stylesheet_has_the_paged_media_rules():
         "@media print",
     ):
         assert rule in css, rule
+
+
+# What the Markdown becomes on paper ----------------------------------------------------------
+
+
+class Outline(HTMLParser):
+    """Every id of a handout page, and the heading levels inside each item's prose."""
+
+    VOID = {"br", "hr", "img", "input", "link", "meta", "wbr"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.levels: dict[str, list[int]] = {}
+        self.stack: list[tuple[str, str, bool]] = []  # (tag, item anchor, inside prose)
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        item, prose = self.stack[-1][1:] if self.stack else ("", False)
+        item = attrs["id"] if tag == "article" else item
+        prose = prose or "prose" in (attrs.get("class") or "").split()
+        if prose and item and re.fullmatch(r"h[1-6]", tag):
+            self.levels.setdefault(item, []).append(int(tag[1]))
+        if tag not in self.VOID:
+            self.stack.append((tag, item, prose))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+def guide_on_its_own(guide: Guide) -> handouts.Handout:
+    return handouts.guide_handout(guide, base_url=BASE)
+
+
+def guide_in_a_module(guide: Guide) -> handouts.Handout:
+    module = Module.objects.create(title="One guide")
+    add(module, ItemKind.GUIDE, guide)
+    return handouts.module_handout(module, edition="participant", base_url=BASE)
+
+
+@pytest.mark.parametrize(
+    ("build", "top"),
+    [(guide_on_its_own, 3), (guide_in_a_module, 4)],  # under the item's h2, or its h3 blocks
+)
+def test_a_guides_handout_has_no_tooltips_unique_ids_and_headings_under_its_items(build, top):
+    guide = Guide.objects.get(slug="process-mapping")
+    # The control: the guide's own page has tooltips and headings for the handout to adapt.
+    assert any("term-tip" in s.html for s in guide.sections.all())
+    assert any("<h3" in s.html for s in guide.sections.all())
+    handout = build(guide)
+    html = handouts.render_html(handout, pdf=True)
+    for web_only in ("term-tip", "aria-describedby", 'role="tooltip"', 'class="gloss"'):
+        assert web_only not in html, web_only
+    assert 'class="term" href="/glossary/' in html  # terms are still marked in the text
+    assert handout.terms  # and explained in the appendix
+    outline = Outline(html)
+    assert len(outline.ids) == len(set(outline.ids)), "ids are not unique"
+    assert outline.levels, "no headings in the items"
+    for anchor, levels in outline.levels.items():
+        assert min(levels) == top, (anchor, levels)
+
+
+def test_in_page_links_in_staff_text_reach_their_headings_on_paper(trainer):
+    module = Module.objects.create(
+        owner=trainer, title="Links", trainer_notes="# Before\n\n[after](#after)\n\n## After"
+    )
+    add(module, ItemKind.NOTE, title="A", text="## Part one\n\n### Part two\n\n[up](#part-one)")
+    # The same heading as in A: each note's ids are its own, and so are its links.
+    add(module, ItemKind.NOTE, title="B", text="#### Part one\n\nSee [part one](#part-one).")
+    html = handouts.render_html(
+        handouts.module_handout(module, edition="trainer", base_url=BASE), pdf=True
+    )
+    outline = Outline(html)
+    assert len(outline.ids) == len(set(outline.ids))
+    targets = re.findall(r'href="#([^"]*)"', html)
+    assert len(targets) == 6  # three in the contents (trainer's notes, A, B), three in the notes
+    assert all(target in outline.ids for target in targets), targets
+    assert {anchor: min(levels) for anchor, levels in outline.levels.items()} == {
+        "item-1": 3,
+        "item-2": 3,
+    }
 
 
 # Single guides and tools -------------------------------------------------------------------

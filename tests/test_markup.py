@@ -1,5 +1,7 @@
 """The one Markdown pipeline: safe HTML, stable anchors, glossary terms linked once."""
 
+import re
+
 import pytest
 
 from guides.library import markup
@@ -143,3 +145,49 @@ def test_a_term_that_wraps_onto_a_new_line_is_still_found():
     html = markup.render("Plot a run\nchart weekly.", glossary=glossary()).html
     assert 'href="/glossary/run-chart/"' in html
     assert "run\nchart</a>" in html
+
+
+def test_without_tooltips_a_term_is_a_plain_link_to_its_definition():
+    seen: set[str] = set()
+    result = markup.render(
+        "Try PDSA, then PDSA again.", glossary=glossary(), seen_terms=seen, tooltips=False
+    )
+    assert '<a class="term" href="/glossary/pdsa/">PDSA</a>' in result.html
+    assert result.html.count('class="term"') == 1  # still only at the first use
+    for tooltip_only in ("term-tip", "aria-describedby", 'class="gloss"', 'role="tooltip"'):
+        assert tooltip_only not in result.html, tooltip_only
+    assert result.terms == {"pdsa"} and seen == {"pdsa"}
+
+
+def test_heading_top_moves_the_highest_heading_and_keeps_the_order():
+    source = "### Plan\n\ntext\n\n#### Do\n\n###### Study\n"
+    assert _levels(markup.render(source).html) == ["3", "4", "6"]
+    assert _levels(markup.render(source, heading_top=2).html) == ["2", "3", "5"]
+    # Moving down stops at h6 rather than making a heading that HTML does not have.
+    assert _levels(markup.render(source, heading_top=5).html) == ["5", "6", "6"]
+    moved = markup.render(source, heading_top=2, id_prefix="x-").html
+    assert '<h2 id="x-plan">Plan</h2>' in moved and '<h3 id="x-do">Do</h3>' in moved
+    assert markup.render("No headings.", heading_top=4).html == "<p>No headings.</p>"
+    for wrong in (1, 7):
+        with pytest.raises(ValueError):
+            markup.render(source, heading_top=wrong)
+
+
+def test_heading_top_leaves_headings_written_as_text_alone():
+    html = markup.render("## Real\n\n`<h2>` and &lt;h3&gt; in text", heading_top=4).html
+    assert '<h4 id="real">Real</h4>' in html
+    assert "<code>&lt;h2&gt;</code>" in html and "&lt;h3&gt;" in html
+
+
+def test_fragment_links_get_the_prefix_of_the_ids_they_point_at_only_when_asked():
+    source = "## Step two\n\nSee [below](#step-two), not `[x](#code)` or [site](/a#b)."
+    web = markup.render(source, id_prefix="note3-").html
+    assert 'id="note3-step-two"' in web and 'href="#step-two"' in web
+    printed = markup.render(source, id_prefix="item-2-note3-", prefix_fragments=True).html
+    assert 'id="item-2-note3-step-two"' in printed
+    assert 'href="#item-2-note3-step-two"' in printed
+    assert "<code>[x](#code)</code>" in printed and 'href="/a#b"' in printed
+
+
+def _levels(html: str) -> list[str]:
+    return re.findall(r"<h([1-6])\b", html)

@@ -15,7 +15,6 @@ from guides.examples.models import LocalExample, LocalExampleQuerySet
 from guides.library.models import Guide, Tool
 
 LATEST_EXAMPLES = 3
-CONTENTS_ENTRY = '<li><a href="#examples-heading">Local examples</a></li>'
 
 
 def latest_examples(examples: LocalExampleQuerySet) -> list[LocalExample]:
@@ -66,7 +65,8 @@ def tool_examples(context: Context, tool: Tool) -> str:
 
 
 def contents_entry(context: Context, guide: Guide) -> str:
-    return CONTENTS_ENTRY
+    """The guide's "On this page" list gains a link to the examples the panel adds."""
+    return render_to_string("examples/_contents_entry.html")
 
 
 def register() -> None:

@@ -1,9 +1,10 @@
 """The one Markdown pipeline: Markdown -> sanitised HTML, with heading anchors, internal
 links resolved and glossary terms linked at their first use on a page.
 
-Used by the content loader for guides and tools and (later) by user-written text.
-Nothing else in the project calls `markdown` or `nh3`; templates mark only this
-module's output as safe.
+Used by the content loader for guides and tools, by the models of text written by staff,
+and by the handouts, which render the same Markdown again for paper through render()'s
+options rather than change its HTML. Nothing else in the project calls `markdown` or
+`nh3`; templates mark only this module's output as safe.
 """
 
 from __future__ import annotations

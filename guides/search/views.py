@@ -1,4 +1,4 @@
-"""The search page and the search API: thin views over guides/search.py."""
+"""The search page and the search API: thin views over the engine."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse

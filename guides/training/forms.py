@@ -3,6 +3,8 @@ which guide, section, tool, term or local example an item points at."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -10,7 +12,10 @@ from guides.core.forms import MARKDOWN_HELP, Labelled
 from guides.core.models import MAX_TEXT_LENGTH
 from guides.examples.models import ExampleStatus, LocalExample
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
-from guides.training.models import MAX_MINUTES, ItemKind, Module, ModuleVisibility
+from guides.training.models import MAX_MINUTES, ItemKind, ItemTarget, Module, ModuleVisibility
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 # An item is named as "kind:reference": guide:<slug>, section:<guide slug>#<anchor>,
 # tool:<slug>, term:<slug>, example:<id>.
@@ -21,7 +26,7 @@ def is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 18
 
 
-def resolve_item(value: str) -> tuple[str, object]:
+def resolve_item(value: str) -> tuple[str, ItemTarget]:
     """The content an item value names, or a ValidationError that says what is wrong."""
     kind, _, ref = (value or "").strip().partition(":")
     target = None
@@ -55,7 +60,7 @@ def resolve_item(value: str) -> tuple[str, object]:
     return kind, target
 
 
-def item_value(kind: str, target) -> str:
+def item_value(kind: str, target: ItemTarget) -> str:
     """The value resolve_item() reads back."""
     if kind == ItemKind.SECTION:
         return f"section:{target.guide.slug}#{target.anchor}"
@@ -135,7 +140,7 @@ class ItemForm(Labelled, forms.Form):
     minutes = MinutesField()
     version = version_field()
 
-    def clean_item(self) -> tuple[str, object]:
+    def clean_item(self) -> tuple[str, ItemTarget]:
         return resolve_item(self.cleaned_data["item"])
 
 
@@ -151,7 +156,7 @@ class GuideChoiceForm(ItemForm):
             for g in Guide.objects.only("number", "slug", "title")
         ]
 
-    def clean_item(self) -> tuple[str, object]:
+    def clean_item(self) -> tuple[str, ItemTarget]:
         return resolve_item(self.cleaned_data["item"])
 
 
@@ -225,11 +230,11 @@ class AddToModuleForm(Labelled, forms.Form):
     item = forms.CharField(max_length=200)
     module = forms.CharField(max_length=20)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_item(self) -> tuple[str, object]:
+    def clean_item(self) -> tuple[str, ItemTarget]:
         return resolve_item(self.cleaned_data["item"])
 
     def clean_module(self) -> Module | str:

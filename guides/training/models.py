@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +17,17 @@ from guides.library import markup
 from guides.library.glossary import example_glossary
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+# What a content item (every kind but a note) points at.
+ItemTarget = Guide | Section | Tool | GlossaryTerm | LocalExample
+
 # Training modules -----------------------------------------------------------------
 # Built by trainers (and editors) from parts of the guides and printed as handouts
-# (guides/training/handouts.py). User data: every item points at the content with SET_NULL and
+# (guides/training/handouts/). User data: every item points at the content with SET_NULL and
 # keeps a snapshot of its title, so a content load that renames or removes a section or
 # tool leaves a clear placeholder in the module, never an error.
 
@@ -59,12 +68,12 @@ class ItemKind(models.TextChoices):
 
 
 class ModuleQuerySet(models.QuerySet):
-    def owned_by(self, user) -> ModuleQuerySet:
+    def owned_by(self, user: User | None) -> ModuleQuerySet:
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
 
-    def visible_to(self, user) -> ModuleQuerySet:
+    def visible_to(self, user: User) -> ModuleQuerySet:
         """The modules a user may open: their own and, for any signed-in member of staff,
         those shared with staff. A public-by-link module is opened with its token
         (`with_link()`); a private one is nobody's but its owner's."""
@@ -154,14 +163,14 @@ class Module(VersionedModel):
 
     # Who may do what ------------------------------------------------------------
 
-    def is_owner(self, user) -> bool:
+    def is_owner(self, user: User) -> bool:
         return user.is_authenticated and self.owner_id is not None and self.owner_id == user.pk
 
     @staticmethod
-    def can_build(user) -> bool:
+    def can_build(user: User) -> bool:
         return user.is_authenticated and user.has_perm(BUILD_MODULES)
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: User) -> bool:
         """The owner; an editor may also change a module that is shared."""
         if not self.can_build(user):
             return False
@@ -169,7 +178,7 @@ class Module(VersionedModel):
             return True
         return self.visibility != ModuleVisibility.PRIVATE and user.has_perm(CHANGE_SHARED_MODULES)
 
-    def can_manage(self, user) -> bool:
+    def can_manage(self, user: User) -> bool:
         """Share and delete: the owner only."""
         return self.can_build(user) and self.is_owner(user)
 
@@ -179,7 +188,7 @@ class Module(VersionedModel):
         last = self.items.aggregate(last=models.Max("order"))["last"]
         return (last or 0) + 1
 
-    def duplicate(self, owner) -> Module:
+    def duplicate(self, owner: AbstractBaseUser) -> Module:
         """A private copy, with all its items, for `owner` to adapt."""
         prefix = "Copy of "
         copy = Module.objects.create(
@@ -257,7 +266,7 @@ class ModuleItem(models.Model):
         ).html
 
     @property
-    def target(self):
+    def target(self) -> ItemTarget | None:
         return {
             ItemKind.GUIDE: self.guide,
             ItemKind.SECTION: self.section,
@@ -277,7 +286,7 @@ class ModuleItem(models.Model):
         return self.kind == ItemKind.EXAMPLE and target.status != ExampleStatus.PUBLISHED
 
     @staticmethod
-    def title_of(kind: str, target) -> str:
+    def title_of(kind: str, target: ItemTarget) -> str:
         if kind == ItemKind.SECTION:
             return f"{target.guide.title}: {target.title}"
         if kind == ItemKind.TOOL:

@@ -8,32 +8,33 @@ from django.template import Context
 from django.template.loader import render_to_string
 
 from guides.core import panels
+from guides.library.models import GlossaryTerm, Guide, Tool
 
 
-def _render(template: str, context: Context, **values) -> str:
+def _render(template: str, context: Context, **values: object) -> str:
     return render_to_string(template, values, request=context.get("request"))
 
 
-def guide_actions(context: Context, guide) -> str:
+def guide_actions(context: Context, guide: Guide) -> str:
     return _render("training/_print_links.html", context, kind="guide", slug=guide.slug)
 
 
-def tool_actions(context: Context, tool) -> str:
+def tool_actions(context: Context, tool: Tool) -> str:
     return _render("training/_print_links.html", context, kind="tool", slug=tool.slug)
 
 
-def add_guide(context: Context, guide) -> str:
+def add_guide(context: Context, guide: Guide) -> str:
     # The guide page has prefetched its sections in order: no query here.
     return _render(
         "training/_add_to_module.html", context, guide=guide, sections=guide.sections.all()
     )
 
 
-def add_tool(context: Context, tool) -> str:
+def add_tool(context: Context, tool: Tool) -> str:
     return _render("training/_add_to_module.html", context, item_value=f"tool:{tool.slug}")
 
 
-def add_term(context: Context, term) -> str:
+def add_term(context: Context, term: GlossaryTerm) -> str:
     return _render("training/_add_to_module.html", context, item_value=f"term:{term.slug}")
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from guides.library.glossary import current_glossary
 from guides.training.models import ItemKind, Module, ModuleItem
+
+if TYPE_CHECKING:
+    from guides.library.content.load import LoadReport
 
 RENDER_BATCH = 500
 
 
-def rerender_module_text(sender, report, glossary_changed: bool, **kwargs) -> None:
+def rerender_module_text(
+    sender: type, report: LoadReport, glossary_changed: bool, **kwargs: object
+) -> None:
     """When the glossary changes, make the trainer's notes and the note items again, so
     that no link points at a removed term (bulk_update: only the HTML is written)."""
     if not glossary_changed:

@@ -1,9 +1,6 @@
 """Training modules: the list, building a module (details, items from the library or
-the trainer's own notes, order, timings), duplicating, sharing, and the handouts (a
-print view and a PDF) of a module, a guide or a tool.
+the trainer's own notes, order, timings), duplicating and sharing.
 
-Who may do what is decided by Module.can_*(): a module a user may not see is a 404 (a
-private module is nobody's but its owner's), one they may see but not change is a 403.
 Every change carries the version the user was looking at, and one based on an older
 version is refused with a message, so two people never overwrite each other unseen.
 """
@@ -12,24 +9,21 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from guides.core import caching
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
-from guides.library.models import Guide, Tool
 from guides.search import engine as library_search
 from guides.training import handouts
 from guides.training.forms import (
@@ -48,17 +42,23 @@ from guides.training.forms import (
 from guides.training.models import (
     MAX_MODULE_ITEMS,
     ItemKind,
+    ItemTarget,
     Module,
     ModuleItem,
     ModuleVisibility,
     format_minutes,
     new_share_token,
 )
-
-STALE = (
-    "Someone else changed this module after you opened it, so nothing was done. "
-    "The page now shows the latest version: check it and try again."
+from guides.training.views.access import (
+    STALE,
+    editable,
+    readable,
+    refuse_stale,
+    share_key,
+    shows_trainer,
+    why_not_edit,
 )
+
 CONFLICT = (
     "Someone else changed this module after you opened it, so your changes have not been "
     "saved yet. Your text is still in the form below, and the details saved now are shown "
@@ -67,53 +67,6 @@ CONFLICT = (
 FULL = f"A module can hold at most {MAX_MODULE_ITEMS} items."
 PICKER_TYPES = ["guide", "section", "tool", "term", "example"]
 PICKER_LIMIT = 10
-PDF_CACHE_SECONDS = 60 * 60
-
-
-# Finding the module, with the right answer when the user may not ---------------------
-
-
-def _key(request: HttpRequest) -> str:
-    return request.GET.get("key", "")[:100]
-
-
-def _readable(request: HttpRequest, pk: int) -> Module:
-    """The module if this user may read it (their own, shared with staff, or public and
-    opened with its link); a 404 otherwise."""
-    modules = Module.objects.visible_to(request.user) | Module.objects.with_link(_key(request))
-    return get_object_or_404(modules.select_related("owner"), pk=pk)
-
-
-def _editable(request: HttpRequest, pk: int) -> Module:
-    """The module if this user may change it; a 404 if they may not see it, a 403 (with
-    the reason) if they may see it but not change it."""
-    module = get_object_or_404(Module.objects.visible_to(request.user), pk=pk)
-    if not module.can_edit(request.user):
-        raise Refused(_why_not_edit(request, module), back=module, back_label="Back to the module")
-    return module
-
-
-def _why_not_edit(request: HttpRequest, module: Module) -> str:
-    if not Module.can_build(request.user):
-        return (
-            "Your account cannot build training modules. Ask an administrator to give you "
-            "the Trainers role."
-        )
-    return (
-        f"This module belongs to {module.owner_name}: you can read it and make your own "
-        "copy to adapt, but not change it."
-    )
-
-
-def _stale(request: HttpRequest, module: Module) -> HttpResponse:
-    messages.error(request, STALE)
-    return redirect(module)
-
-
-def _show_trainer(request: HttpRequest, module: Module) -> bool:
-    """Signed-in staff see the trainer's notes and edition; someone who came by a public
-    link sees what participants see."""
-    return request.user.is_authenticated
 
 
 # The list and the module page ---------------------------------------------------------
@@ -146,7 +99,7 @@ def _picker_results(query: str) -> list[dict]:
 def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     items = _items(module)
-    show_trainer = _show_trainer(request, module)
+    show_trainer = shows_trainer(request, module)
     if not show_trainer:
         items = [i for i in items if not i.trainer_only]
     can_edit = module.can_edit(user)
@@ -154,7 +107,7 @@ def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) ->
     results = None
     if can_edit and picker.is_valid() and picker.cleaned_data["q"]:
         results = _picker_results(picker.cleaned_data["q"])
-    key = _key(request) if module.visibility == ModuleVisibility.LINK else ""
+    key = share_key(request) if module.visibility == ModuleVisibility.LINK else ""
     context = {
         "module": module,
         "items": items,
@@ -180,13 +133,15 @@ def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) ->
 
 @require_safe
 def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _readable(request, pk))
+    return _detail(request, readable(request, pk))
 
 
 # Creating and editing the details ------------------------------------------------------
 
 
-def _add_item(module: Module, kind: str, target, minutes: int | None = None) -> ModuleItem:
+def _add_item(
+    module: Module, kind: str, target: ItemTarget, minutes: int | None = None
+) -> ModuleItem:
     """Append an item (inside the caller's transaction)."""
     return ModuleItem.objects.create(
         module=module,
@@ -203,7 +158,7 @@ def _add_item(module: Module, kind: str, target, minutes: int | None = None) -> 
 @require_http_methods(["GET", "POST"])
 def module_new(request: HttpRequest) -> HttpResponse:
     if not Module.can_build(request.user):
-        raise Refused(_why_not_edit(request, Module()))
+        raise Refused(why_not_edit(request, Module()))
     if request.method == "POST" and not request.oversized:
         form = ModuleForm(request.POST)
         if form.is_valid():
@@ -240,7 +195,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _editable(request, pk)
+    module = editable(request, pk)
     latest = None
     if request.method == "POST" and not request.oversized:
         form = ModuleForm(request.POST, instance=module)
@@ -273,7 +228,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Items -------------------------------------------------------------------------------
 
 
-def _first_error(form) -> str:
+def _first_error(form: forms.Form) -> str:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         if field == "version":
@@ -286,7 +241,7 @@ def _first_error(form) -> str:
 @require_POST
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a guide, section, tool, term or published example from the module page."""
-    module = _editable(request, pk)
+    module = editable(request, pk)
     form_class = GuideChoiceForm if "guide-item" in request.POST else ItemForm
     form = form_class(request.POST, prefix="guide" if form_class is GuideChoiceForm else None)
     if not form.is_valid():
@@ -300,7 +255,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, FULL)
             return redirect(module)
         if not module.claim(form.cleaned_data["version"]):
-            return _stale(request, module)
+            return refuse_stale(request, module)
         item = _add_item(module, kind, target, form.cleaned_data.get("minutes"))
     messages.success(request, f"Added “{item.title}” to the module.")
     return redirect(f"{module.get_absolute_url()}#item-{item.pk}")
@@ -310,7 +265,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _editable(request, pk)
+    module = editable(request, pk)
     if request.oversized:
         messages.error(request, "What you sent was too large, so nothing was saved.")
         return redirect(module)
@@ -346,7 +301,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    module = _editable(request, pk)
+    module = editable(request, pk)
     item = get_object_or_404(module.items.select_related("section__guide"), pk=item_pk)
     is_note = item.kind == ItemKind.NOTE
     form_class = NoteForm if is_note else TimingForm
@@ -394,7 +349,7 @@ def item_move(
     request: HttpRequest, pk: int, item_pk: int, direction: str | None = None
 ) -> HttpResponse:
     """Move an item one place up or down (buttons), or to a position (drag and drop)."""
-    module = _editable(request, pk)
+    module = editable(request, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -415,7 +370,7 @@ def item_move(
             return redirect(module)
         target = max(0, min(target, len(items) - 1))
         if not module.claim(form.cleaned_data["version"]):
-            return _stale(request, module)
+            return refuse_stale(request, module)
         moving = items.pop(index)
         items.insert(target, moving)
         for order, item in enumerate(items, start=1):
@@ -433,7 +388,7 @@ def item_move(
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    module = _editable(request, pk)
+    module = editable(request, pk)
     item = get_object_or_404(module.items.all(), pk=item_pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -441,7 +396,7 @@ def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return redirect(module)
     with transaction.atomic():
         if not module.claim(form.cleaned_data["version"]):
-            return _stale(request, module)
+            return refuse_stale(request, module)
         item.delete()
     messages.success(request, f"Removed “{item.title or item.get_kind_display()}”.")
     return redirect(f"{module.get_absolute_url()}#items-heading")
@@ -457,7 +412,7 @@ def add_from_page(request: HttpRequest) -> HttpResponse:
     change, so it needs no version: it moves the version on, so that a module page
     opened before it has to be reloaded before its next change."""
     if not Module.can_build(request.user):
-        raise Refused(_why_not_edit(request, Module()))
+        raise Refused(why_not_edit(request, Module()))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -488,9 +443,9 @@ def add_from_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def module_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _readable(request, pk)
+    module = readable(request, pk)
     if not Module.can_build(request.user):
-        raise Refused(_why_not_edit(request, module), back=module, back_label="Back to the module")
+        raise Refused(why_not_edit(request, module), back=module, back_label="Back to the module")
     with transaction.atomic():
         copy = module.duplicate(request.user)
     messages.success(
@@ -517,7 +472,7 @@ def module_share(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(module)
     with transaction.atomic():
         if not module.claim(form.cleaned_data["version"]):
-            return _stale(request, module)
+            return refuse_stale(request, module)
         module.visibility = form.cleaned_data["visibility"]
         fields = ["visibility", "version"]
         if form.cleaned_data["new_link"]:
@@ -550,7 +505,7 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             with transaction.atomic():
                 if not module.claim(form.cleaned_data["version"]):
-                    return _stale(request, module)
+                    return refuse_stale(request, module)
                 module.delete()
             messages.success(request, f"The module “{module.title}” has been deleted.")
             return redirect("training:list")
@@ -559,139 +514,3 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "training/confirm_delete.html",
         {"module": module, "form": VersionForm(initial={"version": module.version})},
     )
-
-
-# Handouts ----------------------------------------------------------------------------
-
-
-def _edition(request: HttpRequest, module: Module) -> str:
-    wanted = request.GET.get("edition", "")
-    if not _show_trainer(request, module):
-        return handouts.PARTICIPANT
-    return wanted if wanted in handouts.EDITIONS else handouts.TRAINER
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
-def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = slugify(name)[:80] or "handout"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _module_handout(request: HttpRequest, pk: int) -> tuple[Module, handouts.Handout]:
-    module = _readable(request, pk)
-    handout = handouts.module_handout(
-        module, edition=_edition(request, module), base_url=_base_url(request)
-    )
-    return module, handout
-
-
-@require_safe
-def module_handout(request: HttpRequest, pk: int) -> HttpResponse:
-    module, handout = _module_handout(request, pk)
-    key = _key(request) if module.visibility == ModuleVisibility.LINK else ""
-
-    def url(name: str, **params) -> str:
-        params = {k: v for k, v in {**params, "key": key}.items() if v}
-        query = f"?{urlencode(params)}" if params else ""
-        return reverse(name, args=[module.pk]) + query
-
-    editions = []
-    if _show_trainer(request, module):
-        editions = [
-            {
-                "label": label,
-                "url": url("training:handout", edition=edition),
-                "current": edition == handout.edition,
-            }
-            for edition, label in handouts.EDITIONS.items()
-        ]
-    html = handouts.render_html(
-        handout,
-        pdf=False,
-        request=request,
-        back_url=url("training:detail"),
-        back_label="the module",
-        edition_links=editions,
-        pdf_url=url("training:handout-pdf", edition=handout.edition),
-    )
-    return _private(HttpResponse(html))
-
-
-@require_safe
-def module_handout_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    module, handout = _module_handout(request, pk)
-    html = handouts.render_html(handout, pdf=True)
-    pdf = handouts.write_pdf(html, base_url=_base_url(request))
-    return _private(_pdf_response(pdf, f"{module.title}-{handout.edition}"))
-
-
-def _cached_pdf(request: HttpRequest, kind: str, obj, build) -> bytes:
-    """Guide and tool PDFs are the same for everyone until the content or the date
-    changes: keep them for an hour rather than spend a second making each one."""
-    handout = build(obj, base_url=_base_url(request))
-    key = "handout:" + ":".join(
-        [kind, obj.slug, handout.content_version, str(handout.printed_on), _base_url(request)]
-    )
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = handouts.write_pdf(
-            handouts.render_html(handout, pdf=True), base_url=_base_url(request)
-        )
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
-
-
-@require_safe
-def guide_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = get_object_or_404(Guide, slug=slug)
-    pdf = _cached_pdf(request, "guide", guide, handouts.guide_handout)
-    return _pdf_response(pdf, guide.title)
-
-
-@require_safe
-def tool_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(Tool, slug=slug)
-    pdf = _cached_pdf(request, "tool", tool, handouts.tool_handout)
-    return _pdf_response(pdf, tool.name)
-
-
-@require_safe
-def guide_handout(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = get_object_or_404(Guide, slug=slug)
-    handout = handouts.guide_handout(guide, base_url=_base_url(request))
-    html = handouts.render_html(
-        handout,
-        pdf=False,
-        request=request,
-        back_url=guide.get_absolute_url(),
-        back_label="the guide",
-        edition_links=[],
-        pdf_url=reverse("training:guide-handout-pdf", args=[guide.slug]),
-    )
-    return HttpResponse(html)
-
-
-@require_safe
-def tool_handout(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(Tool, slug=slug)
-    handout = handouts.tool_handout(tool, base_url=_base_url(request))
-    html = handouts.render_html(
-        handout,
-        pdf=False,
-        request=request,
-        back_url=tool.get_absolute_url(),
-        back_label="the tool",
-        edition_links=[],
-        pdf_url=reverse("training:tool-handout-pdf", args=[tool.slug]),
-    )
-    return HttpResponse(html)
