@@ -33,10 +33,10 @@ def child(sizes: list[int], repeat: int) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from tests.search_relevance import RELEVANCE
 
     from guides.examples.models import LocalExample
     from guides.search import engine as search
-    from tests.search_relevance import RELEVANCE
 
     quiet = io.StringIO()
     call_command("migrate", verbosity=0, stdout=quiet)

@@ -236,7 +236,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def _static_headers(headers, path: str, url: str) -> None:
+def _static_headers(headers: object, path: str, url: str) -> None:
     from guides.core.security import static_headers  # the app is not importable this early
 
     static_headers(headers, path, url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import AppConfig
 from django.core.management.base import CommandError
 from django.db import connections
 
@@ -20,7 +21,7 @@ def has_old_layout(using: str = "default") -> bool:
     return bool(recorded) and "guides_guide" in tables
 
 
-def refuse_old_layout(sender, using: str = "default", **kwargs) -> None:
+def refuse_old_layout(sender: AppConfig, using: str = "default", **kwargs) -> None:
     """pre_migrate: migrating an old database would make the new, empty tables beside
     the old ones and hide everything staff made. Say what to do instead."""
     if has_old_layout(using):

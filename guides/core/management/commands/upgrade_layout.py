@@ -69,9 +69,7 @@ def upgrade(using: str) -> int:
                 cascade = " CASCADE" if connection.vendor == "postgresql" else ""
                 editor.execute(f"DROP TABLE {editor.quote_name(table)}{cascade}")
         search_models = [m._meta.model_name for m in apps.get_app_config(REBUILT_APP).get_models()]
-        ContentType.objects.using(using).filter(
-            app_label=OLD_APP, model__in=search_models
-        ).delete()
+        ContentType.objects.using(using).filter(app_label=OLD_APP, model__in=search_models).delete()
         for label in MOVED_APPS:
             config = apps.get_app_config(label)
             for model in config.get_models(include_auto_created=True):

@@ -21,10 +21,8 @@ from pypdf import PdfReader
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, Tool
 from guides.training import handouts
 from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     make_user,
 )
 

@@ -21,7 +21,7 @@ from django.test import Client
 from tests.factories import assert_hardened
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import PRODUCTION, manage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_check_is_clean_in_production_settings():

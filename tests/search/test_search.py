@@ -9,8 +9,7 @@ from django.db import connection
 from guides.library.content import load_content
 from guides.search import engine as search
 from guides.search.models import SearchDocument
-
-from .search_relevance import RELEVANCE
+from tests.search.relevance import RELEVANCE
 
 pytestmark = pytest.mark.django_db
 

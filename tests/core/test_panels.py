@@ -49,7 +49,7 @@ def test_a_guide_page_carries_the_examples_and_training_panels(client):
     signed_in = client.get("/guides/process-mapping/").content.decode()
     assert "Add to a training module" in signed_in
     # In the order the apps are installed: the examples, then "Add to a training module".
-    assert signed_in.index("examples-heading\">Local examples") < signed_in.index(
+    assert signed_in.index('examples-heading">Local examples') < signed_in.index(
         "add-to-module-heading"
     )
 

@@ -19,10 +19,8 @@ from guides.library.models import GlossaryTerm, Guide, Section, Tool
 from guides.search import index as search_index
 from guides.training.models import MAX_MODULE_ITEMS, ItemKind, Module, ModuleItem, ModuleVisibility
 from guides.training.views import STALE
-
-from .example_helpers import (  # noqa: F401 - fast_password_hashing is an autouse fixture
+from tests.factories import (
     csrf_client,
-    fast_password_hashing,
     make_example,
     make_user,
     post,
@@ -829,7 +827,7 @@ def test_an_unpublished_example_becomes_a_placeholder(people):
 
 
 def test_text_from_trainers_is_escaped_or_sanitised(people):
-    from .example_helpers import unsafe_parts
+    from tests.factories import unsafe_parts
 
     owner = people["owner"]
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'

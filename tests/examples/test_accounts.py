@@ -219,7 +219,7 @@ def setting(name: str, **env: str) -> str:
     environment.update(env, DJANGO_SETTINGS_MODULE="ilg.settings")
     result = subprocess.run(
         [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         env=environment,
         capture_output=True,
         text=True,
