@@ -1,3 +1,4 @@
+import inspect
 from pathlib import Path
 
 import pytest
@@ -66,9 +67,23 @@ def content_dir(tmp_path: Path) -> Path:
 SLOW_PATHS = ("/browser/", "/test_resilience.py", "/test_backups.py", "/test_upgrade.py")
 
 
+# And any test that makes a PDF (WeasyPrint takes a second or so each time).
+SLOW_CALLS = ("pdf_of(", "write_pdf(", "handout.pdf")
+
+
+def _makes_a_pdf(item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function else ""
+    except (OSError, TypeError):
+        return False
+    return any(call in source for call in SLOW_CALLS)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if any(part in str(item.fspath).replace("\\", "/") for part in SLOW_PATHS):
+        path = str(item.fspath).replace("\\", "/")
+        if any(part in path for part in SLOW_PATHS) or _makes_a_pdf(item):
             item.add_marker(pytest.mark.slow)
     # Browser tests use real transactions, after which pytest-django empties the tables:
     # run them last so the content loaded once for the session serves everything else.

@@ -67,6 +67,20 @@ def make_example(
     return example
 
 
+def add_item(module: Module, kind: str, target=None, **fields) -> ModuleItem:
+    """Append an item to a module (its title as the content's, unless given)."""
+    values = {"title": ModuleItem.title_of(kind, target)} if target is not None else {}
+    item = ModuleItem(
+        module=module,
+        order=module.next_order(),
+        kind=kind,
+        **({kind: target} if target is not None else {}),
+        **{**values, **fields},
+    )
+    item.save()
+    return item
+
+
 def csrf_client(user: User | None = None) -> Client:
     client = Client(enforce_csrf_checks=True)
     if user is not None:

@@ -20,7 +20,10 @@ from pypdf import PdfReader
 
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, Tool
 from guides.training import handouts
-from guides.training.models import ItemKind, Module, ModuleItem, ModuleVisibility
+from guides.training.models import ItemKind, Module, ModuleVisibility
+from tests.factories import (
+    add_item as add,
+)
 from tests.factories import (
     csrf_client,
     make_user,
@@ -32,19 +35,6 @@ BASE = "http://testserver/"
 
 
 # Helpers -----------------------------------------------------------------------------
-
-
-def add(module: Module, kind: str, target=None, **fields) -> ModuleItem:
-    values = {"title": ModuleItem.title_of(kind, target)} if target is not None else {}
-    item = ModuleItem(
-        module=module,
-        order=module.next_order(),
-        kind=kind,
-        **({kind: target} if target is not None else {}),
-        **{**values, **fields},
-    )
-    item.save()
-    return item
 
 
 def known_module(owner) -> Module:

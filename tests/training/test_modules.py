@@ -20,6 +20,9 @@ from guides.search import index as search_index
 from guides.training.models import MAX_MODULE_ITEMS, ItemKind, Module, ModuleItem, ModuleVisibility
 from guides.training.views import STALE
 from tests.factories import (
+    add_item as add,
+)
+from tests.factories import (
     csrf_client,
     make_example,
     make_user,
@@ -34,19 +37,6 @@ pytestmark = pytest.mark.django_db
 
 def make_module(owner, *, title: str = "Measurement for ward teams", **fields) -> Module:
     return Module.objects.create(owner=owner, title=title, **fields)
-
-
-def add(module: Module, kind: str, target=None, **fields) -> ModuleItem:
-    values = {"title": ModuleItem.title_of(kind, target)} if target is not None else {}
-    item = ModuleItem(
-        module=module,
-        order=module.next_order(),
-        kind=kind,
-        **({kind: target} if target is not None else {}),
-        **{**values, **fields},
-    )
-    item.save()
-    return item
 
 
 def with_three_items(owner, **fields) -> Module:

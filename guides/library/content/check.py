@@ -18,6 +18,7 @@ from guides.library.content.parse import (
     parse_terms,
     parse_tool,
 )
+from guides.library.links import links_resolver
 
 T = TypeVar("T")
 
@@ -114,21 +115,12 @@ def check_references(content: Content, problems: list[str]) -> None:
 
 
 def content_urls(content: Content) -> markup.Resolver:
-    anchors = {g.slug: {s.anchor for s in g.sections} for g in content.guides}
-    tools = {t.slug for t in content.tools}
-    terms = {t.slug for t in content.terms}
-
-    def resolve(kind: str, slug: str, anchor: str) -> str | None:
-        if kind == "guide" and slug in anchors and (not anchor or anchor in anchors[slug]):
-            url = reverse("library:guide", args=[slug])
-            return f"{url}#{anchor}" if anchor else url
-        if kind == "tool" and slug in tools and not anchor:
-            return reverse("library:tool", args=[slug])
-        if kind == "term" and slug in terms and not anchor:
-            return reverse("library:term", args=[slug])
-        return None
-
-    return resolve
+    """Where the internal links of these files point (checked before anything is written)."""
+    return links_resolver(
+        {g.slug: {s.anchor for s in g.sections} for g in content.guides},
+        tools={t.slug for t in content.tools},
+        terms={t.slug for t in content.terms},
+    )
 
 
 def render_content(content: Content, problems: list[str]) -> None:
