@@ -84,6 +84,6 @@ def test_upgrade_moves_everything_staff_made_to_the_new_apps(old_database):
         "search page": 200,
     }  # fmt: skip
     again = manage("upgrade_layout", **old_database)
-    assert again.returncode == 0 and "nothing to do" in again.stdout
+    assert again.returncode == 0 and "nothing to move" in again.stdout
     migrate = manage("migrate", "--noinput", "--check", **old_database)
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr

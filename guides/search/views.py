@@ -88,6 +88,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         "results": [
             {
                 "type": r.type,
+                # What the result is, for callers that act on it (a module item's value).
+                "key": r.key,
                 "title": r.title,
                 "url": request.build_absolute_uri(r.url),
                 "guides": r.guides,

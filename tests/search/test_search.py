@@ -128,7 +128,7 @@ def test_api_shape(client):
     assert data["count"] >= len(data["results"]) > 0
     assert len(data["results"]) <= 5
     first = data["results"][0]
-    assert set(first) == {"type", "title", "url", "guides", "snippet", "score"}
+    assert set(first) == {"type", "key", "title", "url", "guides", "snippet", "score"}
     assert "<mark>" not in first["snippet"]
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
@@ -191,3 +191,20 @@ def test_snippets_escape_what_users_typed(client):
 def test_search_page_query_count_is_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get("/search/", {"q": "capacity demand"})
+
+
+def test_results_carry_their_identity():
+    """kind, object_id and key name the row a result stands for, without its address."""
+    from guides.library.models import GlossaryTerm, Guide, Section, Tool
+    from guides.search.index import key_of
+
+    models = {"guide": Guide, "section": Section, "tool": Tool, "term": GlossaryTerm}
+    seen = set()
+    for query in ("run chart", "process mapping", "capacity", "running a pilot"):
+        for result in search.search(query, limit=20).results:
+            obj = models[result.type].objects.get(pk=result.object_id)
+            assert result.key == key_of(result.type, obj)
+            assert result.key.startswith(f"{result.type}:")
+            assert result.url == obj.get_absolute_url()
+            seen.add(result.type)
+    assert seen == set(models)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         using = str(options["database"])
         if not has_old_layout(using):
-            self.stdout.write("The database is already in the current layout: nothing to do.")
+            self.stdout.write("No database from the single-app layout here: nothing to move.")
             return
         moved = upgrade(using)
         self.stdout.write(f"Moved {moved} tables to the new apps; making the search index again.")
