@@ -14,7 +14,7 @@ from guides.examples.models import (
     parse_tags,
 )
 from guides.library import markup
-from guides.library.glossary import example_glossary
+from guides.library.glossary import current_glossary
 from guides.library.models import Guide, Tool
 
 
@@ -117,7 +117,7 @@ class ExampleForm(Labelled, forms.ModelForm):
 
     def preview(self) -> dict[str, str]:
         """The Markdown fields as they will look, rendered the same way as on save."""
-        glossary = example_glossary()
+        glossary = current_glossary()
         seen: set[str] = set()
         out = {}
         for name in MARKDOWN_FIELDS:

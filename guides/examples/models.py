@@ -15,7 +15,7 @@ from taggit.managers import TaggableManager
 
 from guides.core.models import MAX_TEXT_LENGTH, VersionedModel
 from guides.library import markup
-from guides.library.glossary import example_glossary
+from guides.library.glossary import current_glossary
 from guides.library.models import Guide, Tool
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class LocalExample(VersionedModel):
 
     def render_html(self, glossary: markup.Glossary | None = None) -> list[str]:
         """Make the HTML of the Markdown fields; return their plain texts."""
-        glossary = glossary if glossary is not None else example_glossary()
+        glossary = glossary if glossary is not None else current_glossary()
         seen: set[str] = set()
         texts = []
         for name in MARKDOWN_FIELDS:
@@ -227,7 +227,7 @@ class LocalExample(VersionedModel):
         rerender = update_fields is None or bool(set(update_fields) & set(MARKDOWN_FIELDS))
         needs_pk = self.pk is None
         if rerender:
-            glossary = example_glossary()
+            glossary = current_glossary()
             self.render(glossary)
         super().save(*args, **kwargs)
         if rerender and needs_pk:

@@ -56,6 +56,11 @@ def _examples_with_links() -> LocalExampleQuerySet:
     )
 
 
+def _refused(message: str, example: LocalExample | None = None) -> Refused:
+    """A 403 that says why, with a link back to the example."""
+    return Refused(message, back=example, back_label="Back to the example")
+
+
 def _get_visible(request: HttpRequest, pk: int) -> LocalExample:
     """The example if this user may see it; a 404 otherwise (drafts are not admitted to)."""
     return get_object_or_404(_examples_with_links().visible_to(request.user), pk=pk)
@@ -156,7 +161,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def example_add(request: HttpRequest) -> HttpResponse:
     if not LocalExample.can_add(request.user):
-        raise Refused(
+        raise _refused(
             "Your account cannot add local examples. Ask an administrator to give you the "
             "Facilitators role."
         )
@@ -202,7 +207,7 @@ def example_add(request: HttpRequest) -> HttpResponse:
 def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
     example = _get_visible(request, pk)
     if not example.can_edit(request.user):
-        raise Refused(_why_not_edit(example), back=example, back_label="Back to the example")
+        raise _refused(_why_not_edit(example), example)
     preview = latest = None
     can_submit = example.can_submit(request.user)
     if request.method == "POST":
@@ -282,11 +287,7 @@ def _change_status(
 def example_submit(request: HttpRequest, pk: int) -> HttpResponse:
     example = _get_visible(request, pk)
     if not (example.is_author(request.user) and LocalExample.can_add(request.user)):
-        raise Refused(
-            "Only the author can send an example for review.",
-            back=example,
-            back_label="Back to the example",
-        )
+        raise _refused("Only the author can send an example for review.", example)
     if not example.can_submit(request.user):
         return _wrong_state(request, example, "This example has already been sent for review.")
     form = VersionForm(request.POST)
@@ -300,11 +301,7 @@ def example_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editor_only(request: HttpRequest, example: LocalExample) -> None:
     if not request.user.has_perm(REVIEW_EXAMPLES):
-        raise Refused(
-            "Only editors can publish, return or unpublish examples.",
-            back=example,
-            back_label="Back to the example",
-        )
+        raise _refused("Only editors can publish, return or unpublish examples.", example)
 
 
 @login_required
@@ -371,10 +368,9 @@ def example_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 def example_delete(request: HttpRequest, pk: int) -> HttpResponse:
     example = _get_visible(request, pk)
     if not example.can_delete(request.user):
-        raise Refused(
+        raise _refused(
             "Only the author (before it is published) and the editors can delete this example.",
-            back=example,
-            back_label="Back to the example",
+            example,
         )
     if request.method == "POST":
         form = VersionForm(request.POST)
@@ -428,7 +424,7 @@ def my_examples(request: HttpRequest) -> HttpResponse:
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(REVIEW_EXAMPLES):
-        raise Refused("The review queue is for editors.")
+        raise _refused("The review queue is for editors.")
     waiting = (
         LocalExample.objects.awaiting_review()
         .select_related("guide", "author")

@@ -16,6 +16,11 @@ def content_version_key() -> tuple | None:
     return ContentVersion.objects.order_by("-id").values_list("id", "digest", "loaded_at").first()
 
 
+def version_key(version: ContentVersion | None) -> tuple | None:
+    """The same key, for a caller that has fetched the latest load already."""
+    return (version.pk, version.digest, version.loaded_at) if version is not None else None
+
+
 @lru_cache(maxsize=4)
 def _glossary(version: tuple | None) -> markup.Glossary:
     return markup.Glossary(
@@ -36,10 +41,6 @@ def current_glossary() -> markup.Glossary:
     return _glossary(content_version_key())
 
 
-def forget() -> None:
-    """Drop the kept glossaries (tests that change terms without a load call this)."""
-    _glossary.cache_clear()
-
-
-# The name the staff-text models have always used.
-example_glossary = current_glossary
+def glossary_for(version: ContentVersion | None) -> markup.Glossary:
+    """The glossary as of `version`, the latest load (no query when it is kept)."""
+    return _glossary(version_key(version))

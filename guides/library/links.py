@@ -15,25 +15,19 @@ from functools import lru_cache
 from django.urls import reverse
 
 from guides.library import markup
-from guides.library.glossary import content_version_key
+from guides.library.glossary import version_key
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, Section, Tool
 
 
 def resolver_for(version: ContentVersion | None) -> markup.Resolver:
     """The resolver for the content as of `version`, the latest load, which a caller
     that prints the content version has fetched already (so no query when kept)."""
-    key = (version.pk, version.digest, version.loaded_at) if version is not None else None
-    return _resolver(key)
-
-
-def current_resolver() -> markup.Resolver:
-    """The resolver for the content as loaded now (one small query when kept)."""
-    return _resolver(content_version_key())
+    return _resolver(version_key(version))
 
 
 @lru_cache(maxsize=4)
 def _resolver(version: tuple | None) -> markup.Resolver:
-    # The same key as content_version_key(): an id alone can come round again after a
+    # Keyed as glossary.version_key(): an id alone can come round again after a
     # rollback, so a kept resolver is never used for other content.
     anchors: dict[str, set[str]] = {
         slug: set() for slug in Guide.objects.values_list("slug", flat=True)
@@ -64,8 +58,3 @@ def links_resolver(
         return None
 
     return resolve
-
-
-def forget() -> None:
-    """Drop the kept resolvers (tests that change content without a load call this)."""
-    _resolver.cache_clear()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from guides.core.models import MAX_TEXT_LENGTH, VersionedModel
 from guides.examples.models import ExampleStatus, LocalExample
 from guides.library import markup
-from guides.library.glossary import example_glossary
+from guides.library.glossary import current_glossary
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class Module(VersionedModel):
     def render(self, glossary: markup.Glossary | None = None) -> None:
         self.trainer_notes_html = markup.render(
             self.trainer_notes,
-            glossary=glossary if glossary is not None else example_glossary(),
+            glossary=glossary if glossary is not None else current_glossary(),
             id_prefix="module-notes-",
         ).html
 
@@ -261,7 +261,7 @@ class ModuleItem(models.Model):
         """A note's HTML from its Markdown (content items have no text of their own)."""
         self.text_html = markup.render(
             self.text,
-            glossary=glossary if glossary is not None else example_glossary(),
+            glossary=glossary if glossary is not None else current_glossary(),
             id_prefix=f"note{self.order}-",
         ).html
 

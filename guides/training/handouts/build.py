@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.library import links, markup
+from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
 from guides.training.handouts.document import (
     EDITIONS,
@@ -265,23 +266,12 @@ def missing_reason(item: ModuleItem) -> str:
 
 
 def _glossary_terms() -> list[GlossaryTerm]:
-    return list(
-        GlossaryTerm.objects.only("slug", "term", "definition", "plain_alternatives", "match_forms")
-    )
+    return list(GlossaryTerm.objects.only("slug", "term", "definition", "plain_alternatives"))
 
 
-def _press(base_url: str, terms: list[GlossaryTerm], version: ContentVersion | None) -> Press:
-    glossary = markup.Glossary(
-        markup.TermEntry(
-            slug=t.slug,
-            term=t.term,
-            definition=t.definition,
-            forms=tuple(t.match_forms),
-            url=t.get_absolute_url(),
-        )
-        for t in terms
-    )
-    return Press(base=base_url, glossary=glossary, resolve=links.resolver_for(version))
+def _press(base_url: str, version: ContentVersion | None) -> Press:
+    """The glossary and link resolver of the content as loaded, kept per version."""
+    return Press(base=base_url, glossary=glossary_for(version), resolve=links.resolver_for(version))
 
 
 def collect_terms(
@@ -345,7 +335,7 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
     trainer = edition == TRAINER
     items = list(module_items(module))
     terms, version = _glossary_terms(), ContentVersion.objects.first()
-    press = _press(base_url, terms, version)
+    press = _press(base_url, version)
     _fetch_guides(items, press)
 
     printed: list[HandoutItem] = []
@@ -391,7 +381,7 @@ def guide_handout(guide: Guide, *, base_url: str) -> Handout:
         .only("slug", "name", "summary")
     )
     terms, version = _glossary_terms(), ContentVersion.objects.first()
-    press = _press(base_url, terms, version)
+    press = _press(base_url, version)
     items = [
         HandoutItem(
             anchor="about",
@@ -435,7 +425,7 @@ def guide_handout(guide: Guide, *, base_url: str) -> Handout:
 
 def tool_handout(tool: Tool, *, base_url: str) -> Handout:
     terms, version = _glossary_terms(), ContentVersion.objects.first()
-    press = _press(base_url, terms, version)
+    press = _press(base_url, version)
     item = _tool(tool, "tool", press, top=2)
     item.title = ""  # the handout's own title is the tool's name
     guides = list(tool.guides.only("slug", "number", "title", "purpose").order_by("number"))

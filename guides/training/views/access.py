@@ -34,8 +34,13 @@ def editable(request: HttpRequest, pk: int) -> Module:
     the reason) if they may see it but not change it."""
     module = get_object_or_404(Module.objects.visible_to(request.user), pk=pk)
     if not module.can_edit(request.user):
-        raise Refused(why_not_edit(request, module), back=module, back_label="Back to the module")
+        raise refused(why_not_edit(request, module), module)
     return module
+
+
+def refused(message: str, module: Module | None = None) -> Refused:
+    """A 403 that says why, with a link back to the module."""
+    return Refused(message, back=module, back_label="Back to the module")
 
 
 def why_not_edit(request: HttpRequest, module: Module) -> str:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core import caching
 from guides.core.middleware import shows_oversized_form
-from guides.core.permissions import Refused
 from guides.search import engine as library_search
 from guides.training import handouts
 from guides.training.forms import (
@@ -54,6 +53,7 @@ from guides.training.views.access import (
     editable,
     readable,
     refuse_stale,
+    refused,
     share_key,
     shows_trainer,
     why_not_edit,
@@ -158,7 +158,7 @@ def _add_item(
 @require_http_methods(["GET", "POST"])
 def module_new(request: HttpRequest) -> HttpResponse:
     if not Module.can_build(request.user):
-        raise Refused(why_not_edit(request, Module()))
+        raise refused(why_not_edit(request, Module()))
     if request.method == "POST" and not request.oversized:
         form = ModuleForm(request.POST)
         if form.is_valid():
@@ -412,7 +412,7 @@ def add_from_page(request: HttpRequest) -> HttpResponse:
     change, so it needs no version: it moves the version on, so that a module page
     opened before it has to be reloaded before its next change."""
     if not Module.can_build(request.user):
-        raise Refused(why_not_edit(request, Module()))
+        raise refused(why_not_edit(request, Module()))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -445,7 +445,7 @@ def add_from_page(request: HttpRequest) -> HttpResponse:
 def module_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     module = readable(request, pk)
     if not Module.can_build(request.user):
-        raise Refused(why_not_edit(request, module), back=module, back_label="Back to the module")
+        raise refused(why_not_edit(request, module), module)
     with transaction.atomic():
         copy = module.duplicate(request.user)
     messages.success(
@@ -461,11 +461,7 @@ def module_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def module_share(request: HttpRequest, pk: int) -> HttpResponse:
     module = get_object_or_404(Module.objects.visible_to(request.user), pk=pk)
     if not module.can_manage(request.user):
-        raise Refused(
-            "Only the module's owner can change who can see it.",
-            back=module,
-            back_label="Back to the module",
-        )
+        raise refused("Only the module's owner can change who can see it.", module)
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -497,9 +493,7 @@ def module_share(request: HttpRequest, pk: int) -> HttpResponse:
 def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
     module = get_object_or_404(Module.objects.visible_to(request.user), pk=pk)
     if not module.can_manage(request.user):
-        raise Refused(
-            "Only the module's owner can delete it.", back=module, back_label="Back to the module"
-        )
+        raise refused("Only the module's owner can delete it.", module)
     if request.method == "POST":
         form = VersionForm(request.POST)
         if form.is_valid():
