@@ -113,6 +113,10 @@ class FileForm(_Numbers):
             "Up to 5 MB, saved as CSV UTF-8."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+        error_messages={
+            "empty": "The file is empty: choose the file with your waiting list in it.",
+            "invalid": "That is not a file we can read. Choose a CSV file.",
+        },
     )
     pasted = forms.CharField(
         required=False,

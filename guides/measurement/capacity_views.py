@@ -93,6 +93,7 @@ def _weekly_chart(values: list[int], figures: Stats, title: str, prefix: str) ->
         "mean": format_number(round(analysis.centre, 2)) if analysis.centre is not None else "",
         "weeks": analysis.n,
         "dropped": first,
+        "changed": any(signal.rule != "runs" for signal in analysis.signals),
     }
 
 
@@ -140,13 +141,11 @@ def capacity(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     if getattr(request, "oversized", False):
-        form = FileForm()
-        form.add_error(
-            None,
-            "That is too much to paste into the form. Save the dates as a CSV file and upload it "
-            "instead.",
+        context.update(
+            errors_in="file",
+            extra_error="That is too much to paste into the form (over 1 MB). Save the dates as "
+            "a CSV file and upload it instead.",
         )
-        context.update(file_form=form, errors_in="file")
         return render(request, "measurement/capacity.html", context, status=400)
     if request.method == "POST":
         form = FileForm(request.POST, request.FILES)
@@ -159,6 +158,11 @@ def capacity(request: HttpRequest) -> HttpResponse:
                 source="file",
                 stats=figures_from_file,
                 weeks_text=f"{format_number(round(figures_from_file.weeks, 1))} weeks",
+                counts={
+                    "referrals": format_number(figures_from_file.referrals),
+                    "removals": format_number(figures_from_file.removals),
+                    "days": format_number(figures_from_file.days),
+                },
                 messages_list=form.cleaned_data["messages"],
                 demand_chart=_weekly_chart(
                     figures_from_file.weekly_referrals,

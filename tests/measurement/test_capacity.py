@@ -120,7 +120,9 @@ def test_numbers_in_words():
 def test_each_figure_shows_its_formula_with_the_numbers_in_it():
     rows = {f.key: f for f in figures(calculate(Inputs(30, 27, 52, queue=1200, mean_wait=10)))}
     assert rows["target_queue_size"].value == "390"
-    assert rows["target_queue_size"].formula.startswith("demand × target wait ÷ factor = 30 × 52 ÷ 4")
+    assert rows["target_queue_size"].formula.startswith(
+        "demand × target wait ÷ factor = 30 × 52 ÷ 4"
+    )
     assert rows["relief_capacity"].value == "61.15 a week"
     assert rows["relief_capacity"].formula.endswith("= 30 + (1,200 − 390) ÷ 26")
     assert rows["pressure"].value == "0.38"
@@ -140,7 +142,10 @@ def test_read_inputs_with_defaults_and_thousands():
     assert errors == {}
     assert inputs == Inputs(30, 27.5, 18, queue=1200)
     assert (inputs.factor, inputs.cv_demand, inputs.cv_capacity, inputs.time_to_target) == (
-        4, 1, 1, 26
+        4,
+        1,
+        1,
+        26,
     )
 
 
