@@ -167,6 +167,8 @@ def test_read_inputs_with_defaults_and_thousands():
         ("factor", "0", "must be more than 0"),
         ("time_to_target", "0", "must be more than 0"),
         ("cv_demand", "x", "must be a number"),
+        ("factor", "1e-300", "too small to work with: use at least 0.001"),
+        ("capacity", "0.0000001", "too small"),
     ],
 )
 def test_bad_numbers_are_refused_with_the_reason(field, text, words):
@@ -220,6 +222,26 @@ def test_the_period_ends_at_the_latest_date_of_any_kind():
     assert s.mean_wait == 27 / 7
     assert s.weekly_queue == [2, 2, 2, 2, 1]
     assert s.last_week_days == 1
+
+
+def test_extreme_but_allowed_numbers_give_finite_answers():
+    import math
+
+    extremes = {
+        "demand": "1e9", "capacity": "0.001", "target_wait": "1e9", "factor": "0.001",
+        "cv_demand": "1e9", "cv_capacity": "1e9", "queue": "1e9", "mean_wait": "1e9",
+        "time_to_target": "0.001",
+    }  # fmt: skip
+    inputs, errors = read_inputs(extremes)
+    assert errors == {}
+    assert all(math.isfinite(v) for v in calculate(inputs).as_json().values() if v is not True)
+
+
+def test_a_file_of_one_referral_seen_the_same_day():
+    s = stats(parse("referral,removal\n2024-05-01,2024-05-01\n"))
+    assert (s.days, s.weeks, s.demand, s.capacity, s.queue) == (1, 1 / 7, 7, 7, 0)
+    assert s.mean_wait is None and s.cv_demand is None and s.cv_capacity is None
+    assert s.weekly_queue == [0] and s.last_week_days == 1
 
 
 def test_same_day_referrals_make_a_gap_of_zero():

@@ -364,3 +364,20 @@ def test_the_guide_and_its_tools_link_to_the_calculator_with_their_numbers(clien
 
 def test_the_home_page_links_to_the_calculator(client):
     assert 'href="/capacity/"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"demand": "1e9", "capacity": "0.001", "target_wait": "0.001", "queue": "1e9",
+         "mean_wait": "1e9", "factor": "0.001", "cv_demand": "1e9", "time_to_target": "1e9"},
+        {"demand": "0", "capacity": "5", "target_wait": "18", "queue": "0", "mean_wait": "0"},
+        {"demand": "0.4", "capacity": "0.3", "target_wait": "52", "queue": "3"},
+    ],
+)  # fmt: skip
+def test_extreme_numbers_still_get_an_answer(client, params):
+    response = client.get(PAGE, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The answer" in html and "There is a problem" not in html
+    assert client.get(API, params).status_code == 200

@@ -27,6 +27,8 @@ DEFAULT_CV = 1.0
 DEFAULT_TIME_TO_TARGET = 26.0
 # Larger than any service's weekly numbers: beyond this the input is a slip of the keyboard.
 MAX_VALUE = 1e9
+# The least a value we divide by may be, so that no answer overflows to infinity.
+MIN_DIVISOR = 0.001
 
 
 def load(demand: float, capacity: float) -> float:
@@ -198,6 +200,8 @@ def read_number(text: str, field: Field) -> float | None:
         )
     if field.positive and value <= 0:
         raise ValueError(f"{field.words} must be more than 0.")
+    if field.positive and value < MIN_DIVISOR:
+        raise ValueError(f"{field.words} is too small to work with: use at least {MIN_DIVISOR}.")
     if value < 0:
         raise ValueError(f"{field.words} cannot be negative.")
     return value
