@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.support import ARTIFACTS
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -64,3 +66,36 @@ def test_the_weekly_numbers_by_keyboard(site, page, shot):
     page.get_by_label("How many are waiting now (optional)").fill("100")
     page.get_by_role("button", name="Work it out", exact=True).click()
     expect(page.locator(".cap-words")).to_contain_text("Your list is 100, within that size.")
+
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+class TestAtOneWidth:
+    """The policy and print do not depend on the width."""
+
+    @pytest.fixture
+    def viewport(self) -> str:
+        return "desktop"
+
+    def test_the_calculator_keeps_to_the_content_security_policy(self, site, page):
+        page.add_init_script(RECORD_VIOLATIONS)
+        problems = []
+        for path in ("/capacity/", ANSWER, "/capacity/?demand=x"):
+            page.goto(site + path)
+            page.wait_for_load_state("load")
+            problems += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations || []")]
+        assert problems == []
+
+    def test_the_answer_prints_without_the_forms(self, site, page):
+        page.goto(site + ANSWER)
+        page.emulate_media(media="print")
+        expect(page.locator(".cap-words")).to_be_visible()
+        expect(page.locator(".cap-form-section").first).to_be_hidden()
+        expect(page.locator("svg")).to_have_count(1)
+        page.screenshot(path=str(ARTIFACTS / "capacity-print.png"), full_page=True)

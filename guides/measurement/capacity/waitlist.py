@@ -12,9 +12,11 @@ waiting. From it, per the calculator's own definition:
 - cv_demand and cv_capacity = the coefficient of variation (sample standard deviation /
   mean) of the gaps in days between consecutive referral (removal) dates once sorted.
 
-NHSRwaitinglist's `wl_stats` differs: it ends the period at the last referral, pads the
-gaps with the period's ends, treats gaps after an empty list apart, and reports the mean
-wait in days. The page's notes say so.
+NHSRwaitinglist's `wl_stats` differs: it ends the period at the last referral; it takes
+demand and capacity from the mean gap between dates (referral gaps padded with the
+period's start and end, a removal's gap measured from the last day the list was empty
+when that is later than the previous removal); and it reports the mean wait in days.
+The page's notes say so.
 """
 
 from __future__ import annotations
