@@ -99,3 +99,13 @@ class TestAtOneWidth:
         expect(page.locator(".cap-form-section").first).to_be_hidden()
         expect(page.locator("svg")).to_have_count(1)
         page.screenshot(path=str(ARTIFACTS / "capacity-print.png"), full_page=True)
+
+
+def test_the_answer_follows_the_numbers_as_they_are_typed(site, page):
+    page.goto(site + ANSWER)
+    expect(page.locator(".cap-words")).to_contain_text("you see about 27")
+    page.get_by_label("Capacity: how many you see (or take off the list) each week").fill("33")
+    # No button pressed: the answer and the address follow.
+    expect(page.locator(".cap-words")).to_contain_text("The list shrinks by about 3 a week.")
+    assert "capacity=33" in page.url
+    expect(page.locator("#cap-live-status")).to_have_text("The answer above has been updated.")
