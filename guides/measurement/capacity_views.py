@@ -58,8 +58,8 @@ def _plain(value: float) -> str:
     return f"{round(value, 2):.15g}"
 
 
-def what_if_url(result: Result) -> str:
-    """The weekly numbers page with these inputs filled in, to try changes from."""
+def what_if_params(result: Result) -> dict[str, str]:
+    """The inputs as the weekly form's fields, rounded as a person would type them."""
     i = result.inputs
     params = {
         "demand": _plain(i.demand),
@@ -72,8 +72,12 @@ def what_if_url(result: Result) -> str:
         "cv_capacity": _plain(i.cv_capacity) if i.cv_capacity != 1 else "",
         "time_to_target": _plain(i.time_to_target) if i.time_to_target != 26 else "",
     }
-    query = urlencode({k: v for k, v in params.items() if v})
-    return f"{reverse('measurement:capacity')}?{query}"
+    return {k: v for k, v in params.items() if v}
+
+
+def what_if_url(result: Result) -> str:
+    """The weekly numbers page with these inputs filled in, to try changes from."""
+    return f"{reverse('measurement:capacity')}?{urlencode(what_if_params(result))}"
 
 
 def _weekly_chart(values: list[int], figures: Stats, title: str, prefix: str) -> dict:
@@ -157,6 +161,8 @@ def capacity(request: HttpRequest) -> HttpResponse:
             context.update(
                 source="file",
                 stats=figures_from_file,
+                # The weekly form below starts from the file's numbers, to try changes.
+                weekly_form=WeeklyForm(initial=what_if_params(result)),
                 weeks_text=f"{format_number(round(figures_from_file.weeks, 1))} weeks",
                 counts={
                     "referrals": format_number(figures_from_file.referrals),

@@ -152,6 +152,7 @@ def test_a_waiting_list_file_with_known_answers(client):
     assert query["queue"] == ["2"] and query["mean_wait"] == ["1"]
     assert query["cv_demand"] == ["0.56"] and query["cv_capacity"] == ["0.47"]
     assert "The answer" in client.get(link).content.decode()
+    assert 'name="demand" value="2.5"' in html  # and the weekly form below starts from them
 
 
 def test_a_file_draws_weekly_demand_and_activity_with_signals_explained(client):
