@@ -44,8 +44,9 @@ GLOSSARY_SLUGS = (
     "spc", "special-cause-variation", "common-cause-variation", "mean", "shift",
     "control-limits", "bottleneck", "carve-out",
 )  # fmt: skip
-# The guide's worked example: 48 referrals a week, 45 seen, a list of 436, an 18-week target.
-EXAMPLE = {"demand": "48", "capacity": "45", "target_wait": "18", "queue": "436"}
+# The guide's worked example: 48 referrals a week, 45 seen, a list of 436; a 16-week target
+# goes with its list of four weeks of demand (192).
+EXAMPLE = {"demand": "48", "capacity": "45", "target_wait": "16", "queue": "436"}
 API_EXAMPLE = "demand=30&capacity=27&target_wait=18&queue=1200&mean_wait=10"
 MAX_WEEKLY_POINTS = 520  # ten years of weeks on the demand and activity charts
 

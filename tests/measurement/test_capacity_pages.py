@@ -59,6 +59,10 @@ def test_the_empty_page_shows_both_ways_in(client):
     assert 'name="waiting_list"' in html and 'name="pasted"' in html
     assert "The answer" not in html
     assert "wl_stats" in html  # the notes say how the file sums differ from NHSRwaitinglist
+    example = unescape(re.search(r'href="([^"]+)">Try the clinic', html).group(1))
+    words = text_of(client.get(example).content.decode())
+    assert "About 48 people join the list each week and you see about 45." in words
+    assert "Your list is 436: to bring it to 192 within 26 weeks" in words
 
 
 def test_the_issue_example_answered_in_plain_words_with_each_formula(client):
