@@ -7,6 +7,7 @@ Weeks run along the bottom counted from now (0): the file's weeks are negative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from guides.measurement.capacity import Projection, about
@@ -29,7 +30,8 @@ TARGET = "#007f3b"
 
 
 def _ticks_across(low: int, high: int) -> list[int]:
-    step = next(s for s in (1, 2, 4, 5, 10, 13, 26, 52, 104, 260) if (high - low) / s <= 10)
+    steps = (1, 2, 4, 5, 10, 13, 26, 52, 104, 260)
+    step = next((s for s in steps if (high - low) / s <= 10), math.ceil((high - low) / 10))
     first = -((-low) // step) * step
     return list(range(first, high + 1, step))
 
@@ -38,7 +40,7 @@ def describe(history: Sequence[int], projection: Projection | None, target: floa
     parts = []
     if history:
         parts.append(
-            f"The waiting list over the {len(history)} weeks of the file: from "
+            f"The waiting list over {len(history)} weeks of the file: from "
             f"{about(history[0])} at the end of the first week to {about(history[-1])} now."
         )
     parts.append(f"The target list size is {about(target)}.")

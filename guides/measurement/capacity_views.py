@@ -98,13 +98,15 @@ def _weekly_chart(values: list[int], figures: Stats, title: str, prefix: str) ->
         "mean": format_number(round(analysis.centre, 2)) if analysis.centre is not None else "",
         "weeks": analysis.n,
         "dropped": first,
+        "dropped_text": format_number(first),
         "changed": any(signal.rule != "runs" for signal in analysis.signals),
     }
 
 
 def _answer(result: Result, figures_from_file: Stats | None = None) -> dict:
     projection = project(result)
-    history = figures_from_file.weekly_queue if figures_from_file else []
+    # The latest ten years at most: a longer line is unreadable, and heavy to send.
+    history = figures_from_file.weekly_queue[-MAX_WEEKLY_POINTS:] if figures_from_file else []
     queue_chart = None
     if projection is not None or history:
         queue_chart = mark_safe(  # every text node escaped in drawing/svg.py

@@ -386,3 +386,13 @@ def test_extreme_numbers_still_get_an_answer(client, params):
     html = response.content.decode()
     assert "The answer" in html and "There is a problem" not in html
     assert client.get(API, params).status_code == 200
+
+
+def test_a_file_spanning_a_century_is_charted_in_its_latest_ten_years(client):
+    text = "referral,removal\n1925-01-01,1925-02-01\n2024-01-01,\n2024-03-01,2024-03-05\n"
+    response = client.post(PAGE, {"waiting_list": csv_file(text), "target_wait": "18"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The waiting list over 520 weeks of the file" in html
+    assert "520 full weeks (the latest; 4,654 earlier weeks are left off)" in text_of(html)
+    assert len(html) < 400_000
