@@ -396,3 +396,11 @@ def test_a_file_spanning_a_century_is_charted_in_its_latest_ten_years(client):
     assert "The waiting list over 520 weeks of the file" in html
     assert "520 full weeks (the latest; 4,654 earlier weeks are left off)" in text_of(html)
     assert len(html) < 400_000
+
+
+def test_without_a_list_size_there_is_no_projection(client):
+    html = client.get(
+        PAGE, {"demand": "30", "capacity": "27", "target_wait": "18"}
+    ).content.decode()
+    assert "The answer" in html and "<svg" not in html
+    assert "Relief capacity" not in html and "Your list is" not in html
