@@ -250,6 +250,11 @@ def test_same_day_referrals_make_a_gap_of_zero():
     assert coefficient_of_variation([1, 2]) is None  # one gap has no spread
 
 
+def test_blank_rows_and_rows_of_separators_are_skipped():
+    waiting = parse("referral,removal,x\n2024-01-01,,\n,,\n\n  \n2024-01-02,2024-01-03,\n")
+    assert len(waiting.referrals) == 2
+
+
 def test_headers_are_matched_whatever_their_case_and_order():
     waiting = parse("REMOVAL;Referral;note\n2024-02-01;2024-01-01;x\n;2024-01-03;y\n")
     assert waiting.referrals == [date(2024, 1, 1).toordinal(), date(2024, 1, 3).toordinal()]

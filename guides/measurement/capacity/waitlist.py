@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -185,14 +184,22 @@ def _rows(
     extra = 0
     reader = csv.reader(lines[start:], delimiter=delimiter)
     number = start
+    # A list has far fewer different dates than rows: read each one once.
+    seen: dict[str, int | None] = {}
+
+    def read(text: str) -> int | None:
+        if text not in seen:
+            seen[text] = parse_date(text)
+        return seen[text]
+
     try:
         for number, cells in enumerate(reader, start=start + 1):
-            if not cells or not any(c.strip() for c in cells):
+            if not "".join(cells).strip():  # a blank line, or only separators
                 continue
             extra = max(extra, len(cells) - 2)
             referral_text = cells[ref_col] if len(cells) > ref_col else ""
             removal_text = cells[rem_col].strip() if len(cells) > widest else ""
-            referral = parse_date(referral_text)
+            referral = read(referral_text)
             if referral is None:
                 problems.append(
                     f"Line {number}: there is no referral date."
@@ -202,7 +209,7 @@ def _rows(
                 continue
             removal = None
             if removal_text:
-                removal = parse_date(removal_text)
+                removal = read(removal_text)
                 if removal is None:
                     problems.append(
                         f"Line {number}: “{_clip(removal_text)}” is not a date we can read."
@@ -282,14 +289,20 @@ class Stats:
 
 
 def coefficient_of_variation(sorted_dates: list[int]) -> float | None:
-    """Sample standard deviation / mean of the gaps between consecutive dates."""
+    """Sample standard deviation / mean of the gaps between consecutive dates.
+
+    The gaps are whole days, so the sums are exact integers: the variance is
+    (n·Σg² − (Σg)²) / (n(n − 1)), one division at the end.
+    """
     if len(sorted_dates) < 3:
         return None
     gaps = [b - a for a, b in zip(sorted_dates, sorted_dates[1:], strict=False)]
-    average = sum(gaps) / len(gaps)
-    if average == 0:
+    n, total = len(gaps), sum(gaps)
+    if total == 0:
         return None
-    return statistics.stdev(gaps) / average
+    squares = sum(g * g for g in gaps)
+    variance = (n * squares - total * total) / (n * (n - 1))
+    return math.sqrt(variance) / (total / n)
 
 
 def _per_week(ordinals: list[int], start: int, count: int) -> list[int]:
