@@ -57,9 +57,11 @@ def crossings(folder: Path, forbidden: tuple[str, ...], root: Path = ROOT) -> li
 
 
 LIBRARY_MUST_NOT_IMPORT = ("guides.examples", "guides.training", "guides.search")
-PURE = [GUIDES / "measurement" / "runchart"]
+PURE = [GUIDES / "measurement" / "runchart", GUIDES / "measurement" / "capacity"]
 NOT_IN_PURE = ("django", "guides.core", "guides.library", "guides.measurement.views",
-               "guides.measurement.forms", "guides.measurement.charts")  # fmt: skip
+               "guides.measurement.forms", "guides.measurement.charts",
+               "guides.measurement.capacity_views", "guides.measurement.capacity_forms",
+               "guides.measurement.capacity_chart", "guides.measurement.drawing")  # fmt: skip
 
 
 def test_the_library_imports_no_feature_built_on_it():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.measurement import views
+from guides.measurement import capacity_views, views
 
 app_name = "measurement"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("run-chart/chart.svg", views.chart_svg, name="run-chart-svg"),
     path("run-chart/chart.png", views.chart_png, name="run-chart-png"),
     path("api/run-chart/", views.api_run_chart, name="api-run-chart"),
+    path("capacity/", capacity_views.capacity, name="capacity"),
+    path("api/capacity/", capacity_views.api_capacity, name="api-capacity"),
 ]
