@@ -6,6 +6,7 @@ restricted URL fetcher that keeps the renderer off the network."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import threading
@@ -462,6 +463,25 @@ def test_guide_and_tool_pages_link_to_their_pdf_and_print_view(client):
         assert 'class="doc-title"' in response.content.decode()
     assert client.get("/guides/nothing-here/handout.pdf").status_code == 404
     assert client.get("/tools/nothing-here/handout.pdf").status_code == 404
+
+
+def test_guide_and_tool_handouts_take_their_review_dates_from_the_content(client):
+    """Not from the print date: the handout says when the content itself is due a check."""
+    Guide.objects.filter(slug="process-mapping").update(
+        last_reviewed=datetime.date(2026, 3, 4), review_due=datetime.date(2027, 9, 30)
+    )
+    Tool.objects.filter(slug="run-charts").update(
+        last_reviewed=datetime.date(2025, 1, 2), review_due=datetime.date(2026, 1, 31)
+    )
+    for url, reviewed, due in (
+        ("/guides/process-mapping/handout/", "4 March 2026", "30 September 2027"),
+        ("/tools/run-charts/handout/", "2 January 2025", "31 January 2026"),
+    ):
+        html = client.get(url).content.decode()
+        assert f"<dt>Last reviewed</dt><dd>{reviewed}</dd>" in html, url
+        assert f'<dt>Review by</dt><dd class="review-date">{due}</dd>' in html, url
+    guide = Guide.objects.get(slug="process-mapping")
+    assert handouts.guide_handout(guide, base_url=BASE).review_by == datetime.date(2027, 9, 30)
 
 
 def test_site_print_styles_leave_out_the_module_controls():
