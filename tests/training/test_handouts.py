@@ -202,8 +202,17 @@ def test_guides_tools_and_examples_start_on_a_fresh_page_notes_and_terms_follow_
     entries = dict(contents(pages[1]))
     assert lines(pages[entries["Run charts"] - 1])[0] == "TOOL OR TECHNIQUE"
     assert lines(pages[entries["Measurement for improvement"] - 1])[0] == "GUIDE 2"
-    # The term follows straight after the end of the tool, on the same page.
+    # A term follows straight on from a short item, on the same page (after a long tool
+    # it may also start a page, simply because the tool ended near the foot of one).
+    short = Module.objects.create(owner=trainer, title="Short start")
+    add(short, ItemKind.NOTE, title="Welcome", text="Why we measure over time.")
+    add(short, ItemKind.TERM, GlossaryTerm.objects.get(slug="pdsa"))
+    add(short, ItemKind.TOOL, Tool.objects.get(slug="run-charts"))
+    pages = pdf_of(owner_client, f"/modules/{short.pk}/handout.pdf?edition=participant")
+    entries = dict(contents(pages[1]))
+    assert entries["Plan-Do-Study-Act (PDSA)"] == entries["Welcome"]
     assert lines(pages[entries["Plan-Do-Study-Act (PDSA)"] - 1])[0] != "GLOSSARY TERM"
+    assert lines(pages[entries["Run charts"] - 1])[0] == "TOOL OR TECHNIQUE"
 
 
 def test_each_items_web_address_is_printed(trainer, owner_client):
