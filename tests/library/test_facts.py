@@ -338,3 +338,46 @@ def test_every_run_chart_claim_in_a_worked_example_has_its_numbers():
                 if rule not in covered.get(name, set()):
                     unbacked.append((name, rule, sentence))
     assert not unbacked, f"claims with no numbers in fixtures/facts.yaml: {unbacked}"
+
+
+# Demand and capacity sums --------------------------------------------------------------
+
+
+def table_rows(name: str) -> list[list[str]]:
+    return [[c.strip() for c in b.split("|")] for b in blocks(places()[name]) if " | " in b]
+
+
+def test_the_demand_and_capacity_table_example_adds_up():
+    """Activity is capacity less DNAs, the backlog moves by demand less activity, and the
+    totals are the sums: so the text can say where the lost activity went."""
+    rows = table_rows("tool:demand-and-capacity-tables#example")
+    header, *body = rows
+    assert header == ["Week", "Demand", "Capacity", "DNAs", "Activity", "Backlog at end"]
+    start = int(body[0][-1])
+    weeks = [[int(c) for c in row[1:]] for row in body[1:] if row[0].isdigit()]
+    (total,) = [[int(c) for c in row[1:5]] for row in body if row[0] == "Total"]
+    backlog = start
+    for demand, capacity, dnas, activity, end in weeks:
+        assert activity == capacity - dnas
+        backlog += demand - activity
+        assert end == backlog
+    assert total == [sum(w[i] for w in weeks) for i in range(4)]
+    text = " ".join(blocks(places()["tool:demand-and-capacity-tables#example"]))
+    demand, capacity, dnas, activity = total
+    assert f"Capacity ({capacity}) almost matched demand ({demand})" in text
+    assert f"The gap between capacity and activity was all DNAs: {dnas} slots" in text
+    assert capacity - activity == dnas
+    assert f"activity was only {activity}, and the list grew by {backlog - start}" in text
+
+
+def test_guide_3s_clinic_sums_add_up():
+    rows = {
+        r[0]: int(r[1].lstrip("+"))
+        for r in table_rows("guide:matching-capacity-and-demand#worked-example")
+        if len(r) == 2 and r[1].lstrip("+-").isdigit()
+    }
+    offered = rows["Capacity on paper"] - rows["Lost to short-notice cancellations"]
+    assert rows["Offered"] == offered
+    assert rows["Seen (activity)"] == offered - rows["Lost to DNAs (10%)"]
+    assert rows["Lost to DNAs (10%)"] == round(offered * 0.10)
+    assert rows["Change in the waiting list"] == rows["Demand"] - rows["Seen (activity)"]
