@@ -29,6 +29,12 @@ class Guide(models.Model):
     side = models.CharField(max_length=10, choices=Side.choices)
     tools = models.ManyToManyField("Tool", through="GuideTool", related_name="guides", blank=True)
     related_guides = models.ManyToManyField("self", symmetrical=False, blank=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the content was last checked (front matter)."
+    )
+    review_due = models.DateField(
+        null=True, blank=True, help_text="When the content is next due a check (front matter)."
+    )
 
     objects = SlugManager()
 
@@ -102,6 +108,12 @@ class Tool(models.Model):
     html = models.TextField(help_text="Rendered once when the content is loaded.")
     text = models.TextField(help_text="Plain text of the body, for search and the API.")
     related_tools = models.ManyToManyField("self", symmetrical=False, blank=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the content was last checked (front matter)."
+    )
+    review_due = models.DateField(
+        null=True, blank=True, help_text="When the content is next due a check (front matter)."
+    )
 
     objects = SlugManager()
 

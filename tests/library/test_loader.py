@@ -1,6 +1,7 @@
 """load_guides: checks everything before writing, is idempotent, and leaves user data alone."""
 
 import textwrap
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -17,9 +18,15 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> dict:
     """Everything the loader writes, in a comparable form."""
     return {
-        "guides": sorted(Guide.objects.values_list("slug", "number", "title", "purpose", "side")),
+        "guides": sorted(
+            Guide.objects.values_list(
+                "slug", "number", "title", "purpose", "side", "last_reviewed", "review_due"
+            )
+        ),
         "sections": sorted(Section.objects.values_list("guide__slug", "anchor", "order", "html")),
-        "tools": sorted(Tool.objects.values_list("slug", "name", "html")),
+        "tools": sorted(
+            Tool.objects.values_list("slug", "name", "html", "last_reviewed", "review_due")
+        ),
         "guide_tools": sorted(GuideTool.objects.values_list("guide__slug", "tool__slug", "order")),
         "terms": sorted(GlossaryTerm.objects.values_list("slug", "term", "definition")),
         "term_links": sorted(
@@ -60,6 +67,23 @@ def test_load_creates_the_content(content_dir):
     assert set(pdsa.used_in_guides.values_list("slug", flat=True)) == {"process-mapping"}
     assert set(pdsa.used_in_tools.values_list("slug", flat=True)) == {"pdsa-cycles"}
     assert list(pdsa.related_terms.values_list("slug", flat=True)) == ["run-chart"]
+    assert (guide.last_reviewed, guide.review_due) == (date(2026, 12, 1), date(2027, 12, 1))
+    tool = Tool.objects.get(slug="run-charts")
+    assert (tool.last_reviewed, tool.review_due) == (date(2026, 12, 1), date(2027, 12, 1))
+
+
+def test_a_new_review_date_updates_in_place(content_dir):
+    load_content(content_dir)
+    path = content_dir / "tools/run-charts.md"
+    path.write_text(path.read_text().replace("review_due: 2027-12-01", "review_due: '2028-06-30'"))
+    report = load_content(content_dir)
+    assert report.updated == {"tools": 1}
+    assert Tool.objects.get(slug="run-charts").review_due == date(2028, 6, 30)
+
+
+def test_every_real_guide_and_tool_has_review_dates(settings):
+    for item in [*Guide.objects.all(), *Tool.objects.all()]:
+        assert item.last_reviewed and item.review_due > item.last_reviewed, item.slug
 
 
 def test_second_load_changes_nothing_and_says_so(content_dir):
@@ -205,6 +229,31 @@ BAD_FILES = [
         ),
         "has text before its first '## ' section heading",
         id="text-before-sections",
+    ),
+    pytest.param(
+        "guides/02-measurement-for-improvement.md",
+        lambda t: t.replace("last_reviewed: 2026-12-01\n", ""),
+        "guides/02-measurement-for-improvement.md: missing required field 'last_reviewed'",
+        id="missing-last-reviewed",
+    ),
+    pytest.param(
+        "tools/run-charts.md",
+        lambda t: t.replace("review_due: 2027-12-01", "review_due: next spring"),
+        "tools/run-charts.md: 'review_due' must be a date written YYYY-MM-DD, not 'next spring'",
+        id="review-due-not-a-date",
+    ),
+    pytest.param(
+        "tools/run-charts.md",
+        lambda t: t.replace("review_due: 2027-12-01", "review_due: '2027-13-01'"),
+        "tools/run-charts.md: 'review_due' must be a date written YYYY-MM-DD, not '2027-13-01'",
+        id="review-due-impossible-date",
+    ),
+    pytest.param(
+        "guides/01-process-mapping.md",
+        lambda t: t.replace("review_due: 2027-12-01", "review_due: 2026-11-30"),
+        "guides/01-process-mapping.md: 'review_due' (2026-11-30) must be later than "
+        "'last_reviewed' (2026-12-01)",
+        id="review-due-before-reviewed",
     ),
     pytest.param(
         "guides/02-measurement-for-improvement.md",

@@ -1,5 +1,7 @@
 """Browsing pages, the JSON API and the health check, on the real content."""
 
+from datetime import date, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -172,6 +174,33 @@ def test_api_tool_detail(client):
     data = client.get(f"/api/tools/{tool.slug}/").json()
     assert data["slug"] == tool.slug and data["name"] == tool.name
     assert set(data["guides"]) == set(tool.guides.values_list("slug", flat=True))
+
+
+def test_review_dates_show_on_pages_and_in_the_api(client):
+    """Each guide and tool says when it was last reviewed and when it is next due."""
+    Guide.objects.filter(slug="process-mapping").update(
+        last_reviewed=date(2026, 3, 4), review_due=date(2027, 9, 30)
+    )
+    Tool.objects.filter(slug="run-charts").update(
+        last_reviewed=date(2025, 1, 2), review_due=date(2026, 1, 31)
+    )
+    for url, reviewed, due in (
+        ("/guides/process-mapping/", "4 March 2026", "30 September 2027"),
+        ("/tools/run-charts/", "2 January 2025", "31 January 2026"),
+    ):
+        html = client.get(url).content.decode()
+        assert f'<time datetime="{date_from(reviewed)}">{reviewed}</time>' in html, url
+        assert f'next review due <time datetime="{date_from(due)}">{due}</time>' in html, url
+    guide = client.get("/api/guides/process-mapping/").json()
+    assert (guide["last_reviewed"], guide["review_due"]) == ("2026-03-04", "2027-09-30")
+    listed = client.get("/api/guides/").json()["guides"][0]
+    assert (listed["last_reviewed"], listed["review_due"]) == ("2026-03-04", "2027-09-30")
+    tool = client.get("/api/tools/run-charts/").json()
+    assert (tool["last_reviewed"], tool["review_due"]) == ("2025-01-02", "2026-01-31")
+
+
+def date_from(text: str) -> str:
+    return datetime.strptime(text, "%d %B %Y").date().isoformat()
 
 
 def test_api_glossary(client):

@@ -6,6 +6,7 @@ restricted URL fetcher that keeps the renderer off the network."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import threading
@@ -201,8 +202,17 @@ def test_guides_tools_and_examples_start_on_a_fresh_page_notes_and_terms_follow_
     entries = dict(contents(pages[1]))
     assert lines(pages[entries["Run charts"] - 1])[0] == "TOOL OR TECHNIQUE"
     assert lines(pages[entries["Measurement for improvement"] - 1])[0] == "GUIDE 2"
-    # The term follows straight after the end of the tool, on the same page.
+    # A term follows straight on from a short item, on the same page (after a long tool
+    # it may also start a page, simply because the tool ended near the foot of one).
+    short = Module.objects.create(owner=trainer, title="Short start")
+    add(short, ItemKind.NOTE, title="Welcome", text="Why we measure over time.")
+    add(short, ItemKind.TERM, GlossaryTerm.objects.get(slug="pdsa"))
+    add(short, ItemKind.TOOL, Tool.objects.get(slug="run-charts"))
+    pages = pdf_of(owner_client, f"/modules/{short.pk}/handout.pdf?edition=participant")
+    entries = dict(contents(pages[1]))
+    assert entries["Plan-Do-Study-Act (PDSA)"] == entries["Welcome"]
     assert lines(pages[entries["Plan-Do-Study-Act (PDSA)"] - 1])[0] != "GLOSSARY TERM"
+    assert lines(pages[entries["Run charts"] - 1])[0] == "TOOL OR TECHNIQUE"
 
 
 def test_each_items_web_address_is_printed(trainer, owner_client):
@@ -462,6 +472,25 @@ def test_guide_and_tool_pages_link_to_their_pdf_and_print_view(client):
         assert 'class="doc-title"' in response.content.decode()
     assert client.get("/guides/nothing-here/handout.pdf").status_code == 404
     assert client.get("/tools/nothing-here/handout.pdf").status_code == 404
+
+
+def test_guide_and_tool_handouts_take_their_review_dates_from_the_content(client):
+    """Not from the print date: the handout says when the content itself is due a check."""
+    Guide.objects.filter(slug="process-mapping").update(
+        last_reviewed=datetime.date(2026, 3, 4), review_due=datetime.date(2027, 9, 30)
+    )
+    Tool.objects.filter(slug="run-charts").update(
+        last_reviewed=datetime.date(2025, 1, 2), review_due=datetime.date(2026, 1, 31)
+    )
+    for url, reviewed, due in (
+        ("/guides/process-mapping/handout/", "4 March 2026", "30 September 2027"),
+        ("/tools/run-charts/handout/", "2 January 2025", "31 January 2026"),
+    ):
+        html = client.get(url).content.decode()
+        assert f"<dt>Last reviewed</dt><dd>{reviewed}</dd>" in html, url
+        assert f'<dt>Review by</dt><dd class="review-date">{due}</dd>' in html, url
+    guide = Guide.objects.get(slug="process-mapping")
+    assert handouts.guide_handout(guide, base_url=BASE).review_by == datetime.date(2027, 9, 30)
 
 
 def test_site_print_styles_leave_out_the_module_controls():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class GuideData:
     tools: list[str]
     related_guides: list[str]
     sections: list[SectionData]
+    last_reviewed: date | None = None
+    review_due: date | None = None
     terms: set[str] = field(default_factory=set)
 
 
@@ -57,6 +60,8 @@ class ToolData:
     summary: str
     related_tools: list[str]
     body: str
+    last_reviewed: date | None = None
+    review_due: date | None = None
     html: str = ""
     text: str = ""
     terms: set[str] = field(default_factory=set)
@@ -140,6 +145,33 @@ class FileProblems:
             self.add(f"'{name}' {value!r} must be lowercase letters, digits and hyphens")
         return value
 
+    def day(self, meta: dict, name: str) -> date | None:
+        """A required date, written YYYY-MM-DD (YAML reads it as a date; a quoted one is
+        accepted too)."""
+        value = meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(f"missing required field '{name}' (a date written YYYY-MM-DD)")
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.add(f"'{name}' must be a date written YYYY-MM-DD, not {str(value)[:40]!r}")
+        return None
+
+    def review_dates(self, meta: dict) -> tuple[date | None, date | None]:
+        """When the content was last checked, and when it is next due a check."""
+        reviewed, due = self.day(meta, "last_reviewed"), self.day(meta, "review_due")
+        if reviewed and due and due <= reviewed:
+            self.add(
+                f"'review_due' ({due.isoformat()}) must be later than "
+                f"'last_reviewed' ({reviewed.isoformat()})"
+            )
+        return reviewed, due
+
     def unknown_fields(self, meta: dict, known: set[str]) -> None:
         for name in sorted(set(meta) - known):
             self.add(f"unknown field '{name}' (expected one of: {', '.join(sorted(known))})")
@@ -150,6 +182,9 @@ GUIDE_FIELDS = {
     "related_guides",
 }  # fmt: skip
 TOOL_FIELDS = {"slug", "name", "also_known_as", "summary", "related_tools"}
+REVIEW_FIELDS = {"last_reviewed", "review_due"}  # required dates on every guide and tool
+GUIDE_FIELDS |= REVIEW_FIELDS
+TOOL_FIELDS |= REVIEW_FIELDS
 TERM_FIELDS = {"term", "slug", "definition", "plain", "match", "related"}
 
 
@@ -210,6 +245,7 @@ def parse_guide(path: Path, rel: str, problems: list[str]) -> GuideData | None:
         related_guides=fp.slug_list(meta, "related_guides"),
         sections=parse_sections(body, fp),
     )
+    guide.last_reviewed, guide.review_due = fp.review_dates(meta)
     return None if fp.count else guide
 
 
@@ -230,6 +266,7 @@ def parse_tool(path: Path, rel: str, problems: list[str]) -> ToolData | None:
         related_tools=fp.slug_list(meta, "related_tools"),
         body=body.strip(),
     )
+    tool.last_reviewed, tool.review_due = fp.review_dates(meta)
     if not tool.body:
         fp.add("has no body text after the front matter")
     return None if fp.count else tool

@@ -1,5 +1,7 @@
 """Read-only JSON of the library's content."""
 
+from datetime import date
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -12,13 +14,19 @@ def _abs(request: HttpRequest, obj: Guide | Tool | GlossaryTerm) -> str:
     return request.build_absolute_uri(obj.get_absolute_url())
 
 
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _json(data: dict) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
 def guide_list(request: HttpRequest) -> JsonResponse:
-    guides = Guide.objects.only("number", "slug", "title", "purpose", "side")
+    guides = Guide.objects.only(
+        "number", "slug", "title", "purpose", "side", "last_reviewed", "review_due"
+    )
     return _json(
         {
             "guides": [
@@ -28,6 +36,8 @@ def guide_list(request: HttpRequest) -> JsonResponse:
                     "title": g.title,
                     "purpose": g.purpose,
                     "side": g.side,
+                    "last_reviewed": _day(g.last_reviewed),
+                    "review_due": _day(g.review_due),
                     "url": _abs(request, g),
                 }
                 for g in guides
@@ -58,6 +68,8 @@ def guide_detail(request: HttpRequest, slug: str) -> JsonResponse:
             "summary": guide.summary,
             "plain_summary": guide.plain_summary,
             "side": guide.side,
+            "last_reviewed": _day(guide.last_reviewed),
+            "review_due": _day(guide.review_due),
             "url": url,
             "sections": [
                 {
@@ -92,6 +104,8 @@ def tool_detail(request: HttpRequest, slug: str) -> JsonResponse:
             "name": tool.name,
             "also_known_as": tool.also_known_as,
             "summary": tool.summary,
+            "last_reviewed": _day(tool.last_reviewed),
+            "review_due": _day(tool.review_due),
             "url": _abs(request, tool),
             "html": tool.html,
             "text": tool.text,

@@ -420,6 +420,8 @@ def guide_handout(guide: Guide, *, base_url: str) -> Handout:
         address=absolute(base_url, guide.get_absolute_url()),
         glossary_address=absolute(base_url, reverse("library:glossary")),
         content_version=version_label(version),
+        last_reviewed=guide.last_reviewed,
+        review_due=guide.review_due,
     )
 
 
@@ -444,4 +446,6 @@ def tool_handout(tool: Tool, *, base_url: str) -> Handout:
         address=absolute(base_url, tool.get_absolute_url()),
         glossary_address=absolute(base_url, reverse("library:glossary")),
         content_version=version_label(version),
+        last_reviewed=tool.last_reviewed,
+        review_due=tool.review_due,
     )

@@ -14,7 +14,9 @@ from guides.training.models import format_minutes
 
 TRAINER, PARTICIPANT = "trainer", "participant"
 EDITIONS = {TRAINER: "Trainer's edition", PARTICIPANT: "Participant's edition"}
-# A printed copy goes out of date: the footer says when to check it against the site.
+# A printed copy goes out of date: the footer says when to check it against the site. A
+# guide or tool handout uses the content's own review dates; a module, whose items have
+# their own dates, is checked this long after printing.
 REVIEW_MONTHS = 12
 
 
@@ -78,10 +80,12 @@ class Handout:
     glossary_address: str = ""
     printed_on: date = field(default_factory=timezone.localdate)
     content_version: str = ""
+    last_reviewed: date | None = None  # from the guide's or tool's front matter
+    review_due: date | None = None
 
     @property
     def review_by(self) -> date:
-        return add_months(self.printed_on, REVIEW_MONTHS)
+        return self.review_due or add_months(self.printed_on, REVIEW_MONTHS)
 
     @property
     def edition_label(self) -> str:
