@@ -47,6 +47,10 @@ KNOWN_FIRST_AUTHORS = {
     "Bridges", "Kübler-Ross", "Senge", "Meadows", "Plsek", "Schein", "Edmondson", "Tuckman",
     "Belbin", "West", "Schwarz", "Delbecq", "Osborn", "de Bono", "Amabile", "Hyde",
     "Sibbald", "Ham", "Swed",
+    # Added with issue 16's new material (today's NHS practice and the evidence list).
+    "NHS England", "NHS Improvement", "Locock", "Solberg", "Schouten", "Wells", "Massoud",
+    "Department of Health and Social Care", "Health Education England", "Nursing and Midwifery Council",
+    "National Institute for Health and Care Excellence", "Benneyan", "Spurgeon", "Myers",
 }  # fmt: skip
 
 
