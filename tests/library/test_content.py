@@ -49,8 +49,9 @@ KNOWN_FIRST_AUTHORS = {
     "Sibbald", "Ham", "Swed",
     # Added with issue 16's new material (today's NHS practice and the evidence list).
     "NHS England", "NHS Improvement", "Locock", "Solberg", "Schouten", "Wells", "Massoud",
-    "Department of Health and Social Care", "Health Education England", "Nursing and Midwifery Council",
-    "National Institute for Health and Care Excellence", "Benneyan", "Spurgeon", "Myers",
+    "Department of Health and Social Care", "Health Education England", "Myers", "Spurgeon",
+    "Nursing and Midwifery Council", "National Institute for Health and Care Excellence",
+    "Spiegelhalter",
 }  # fmt: skip
 
 
