@@ -48,6 +48,11 @@ KNOWN_FIRST_AUTHORS = {
     "Bridges", "Kübler-Ross", "Senge", "Meadows", "Plsek", "Schein", "Edmondson", "Tuckman",
     "Belbin", "West", "Schwarz", "Delbecq", "Osborn", "de Bono", "Amabile", "Hyde",
     "Sibbald", "Ham", "Swed",
+    # Added with issue 16's new material (today's NHS practice and the evidence list).
+    "NHS England", "NHS Improvement", "Locock", "Solberg", "Schouten", "Wells", "Massoud",
+    "Department of Health and Social Care", "Health Education England", "Myers", "Spurgeon",
+    "Nursing and Midwifery Council", "National Institute for Health and Care Excellence",
+    "Spiegelhalter",
 }  # fmt: skip
 
 

@@ -1,0 +1,85 @@
+"""Each guide's "Further reading" lists only works the guide draws on (issue 16): every
+entry's first author, person or organisation, is named in the guide's own text. The
+reference itself is checked against the known real authors in test_content.py."""
+
+import re
+
+import pytest
+
+from guides.library import markup
+from guides.library.models import Guide
+
+pytestmark = pytest.mark.django_db
+
+# Organisations cited by name in further reading, and the short forms the text may use.
+ORGANISATION_NAMES = {
+    "Institute for Healthcare Improvement": ("Institute for Healthcare Improvement", "IHI"),
+    "National Institute for Health and Care Excellence": ("NICE",),
+    "Nursing and Midwifery Council": ("Nursing and Midwifery Council", "NMC"),
+}
+
+# Works that part A of issue 16 (branch issue-16) draws on in text it adds: Goldratt's
+# bottleneck, Kotter's eight steps, Belbin's team roles. Once both branches are merged,
+# test_pending_entries_are_still_unused fails: then empty this set and delete that test.
+PENDING_PART_A = {
+    ("matching-capacity-and-demand", "Goldratt"),
+    ("human-dimensions-of-change", "Kotter"),
+    ("working-with-groups", "Belbin"),
+}
+
+TOOLTIP = re.compile(r'<span class="term-tip"[^>]*>.*?</span>', re.S)
+
+
+def first_author(item: str) -> str:
+    """The first author of a reference written "Surname AB, ... (year)", "Surname AB
+    (year)" or "Organisation (year)"."""
+    first = item.split(" (", 1)[0].split(",", 1)[0].strip()
+    person = re.fullmatch(r"(.+) [A-Z]{1,3}", first)
+    return person.group(1) if person else first
+
+
+def unused_entries(guide: Guide) -> set[tuple[str, str]]:
+    """(guide slug, first author) for each further-reading entry whose first author the
+    guide's own sections never name."""
+    reading = guide.sections.get(anchor="further-reading").html
+    items = [
+        markup.html_to_text(TOOLTIP.sub("", li))
+        for li in re.findall(r"<li>(.*?)</li>", reading, re.S)
+    ]
+    body = " ".join(guide.sections.exclude(anchor="further-reading").values_list("text", flat=True))
+    unused = set()
+    for item in items:
+        author = first_author(item)
+        if not any(name in body for name in ORGANISATION_NAMES.get(author, (author,))):
+            unused.add((guide.slug, author))
+    return unused
+
+
+def test_first_author_reads_people_and_organisations():
+    assert first_author("Perla RJ, Provost LP, Murray SK (2011). The run chart.") == "Perla"
+    assert first_author("Rogers EM (2003). Diffusion of Innovations.") == "Rogers"
+    assert first_author("de Bono E (1985). Six Thinking Hats.") == "de Bono"
+    assert first_author("Kübler-Ross E (1969). On Death and Dying.") == "Kübler-Ross"
+    assert first_author("Buchanan D, Fitzgerald L, Ketley D, et al. (2005). No going") == (
+        "Buchanan"
+    )
+    assert first_author("NHS England (2022). Patient Safety Incident Response.") == "NHS England"
+    assert (
+        first_author("Institute for Healthcare Improvement (2003). The Breakthrough Series.")
+        == "Institute for Healthcare Improvement"
+    )
+
+
+@pytest.mark.parametrize("number", range(1, 12))
+def test_further_reading_lists_only_works_the_guide_draws_on(number):
+    guide = Guide.objects.get(number=number)
+    unused = unused_entries(guide) - PENDING_PART_A
+    assert not unused, f"further reading the guide's text never draws on: {sorted(unused)}"
+
+
+def test_pending_entries_are_still_unused():
+    unused = set().union(*(unused_entries(g) for g in Guide.objects.all()))
+    drawn_on_now = PENDING_PART_A - unused
+    assert not drawn_on_now, (
+        f"the text now draws on {sorted(drawn_on_now)}: remove them from PENDING_PART_A"
+    )
