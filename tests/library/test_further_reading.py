@@ -18,15 +18,6 @@ ORGANISATION_NAMES = {
     "Nursing and Midwifery Council": ("Nursing and Midwifery Council", "NMC"),
 }
 
-# Works that part A of issue 16 (branch issue-16) draws on in text it adds: Goldratt's
-# bottleneck, Kotter's eight steps, Belbin's team roles. Once both branches are merged,
-# test_pending_entries_are_still_unused fails: then empty this set and delete that test.
-PENDING_PART_A = {
-    ("matching-capacity-and-demand", "Goldratt"),
-    ("human-dimensions-of-change", "Kotter"),
-    ("working-with-groups", "Belbin"),
-}
-
 TOOLTIP = re.compile(r'<span class="term-tip"[^>]*>.*?</span>', re.S)
 
 
@@ -73,13 +64,5 @@ def test_first_author_reads_people_and_organisations():
 @pytest.mark.parametrize("number", range(1, 12))
 def test_further_reading_lists_only_works_the_guide_draws_on(number):
     guide = Guide.objects.get(number=number)
-    unused = unused_entries(guide) - PENDING_PART_A
+    unused = unused_entries(guide)
     assert not unused, f"further reading the guide's text never draws on: {sorted(unused)}"
-
-
-def test_pending_entries_are_still_unused():
-    unused = set().union(*(unused_entries(g) for g in Guide.objects.all()))
-    drawn_on_now = PENDING_PART_A - unused
-    assert not drawn_on_now, (
-        f"the text now draws on {sorted(drawn_on_now)}: remove them from PENDING_PART_A"
-    )
