@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE, Analysis
+from guides.measurement.runchart.analysis import Analysis
+from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE
 
 Part = tuple[str, str | None]  # text, and the glossary slug it links to (or None)
 
@@ -68,6 +69,11 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
         where = _points_text(signal.points, labels)
         count = len(signal.points)
         detail = signal.detail
+        phase_note = (
+            f"In phase {detail['phase'] + 1}: "
+            if len(analysis.phases) > 1 and "phase" in detail
+            else ""
+        )
         if signal.rule == "shift":
             skipped = detail.get("skipped", 0)
             note = (
@@ -81,7 +87,9 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                     *centre_name,
                     (
                         f"{note}. That is longer than the {detail['limit']} you would expect by "
-                        f"chance with {analysis.useful} points off the median: an unusually long ",
+                        f"chance with {detail.get('useful', analysis.useful)} points off the "
+                        "median: "
+                        "an unusually long ",
                         None,
                     ),
                     ("run", "run"),
@@ -110,10 +118,12 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                 changed,
             ]
         elif signal.rule == "runs" and analysis.rules == "anhoej":
+            crossings = detail.get("crossings", analysis.crossings)
+            useful = detail.get("useful", analysis.useful)
             parts = [
                 (
-                    f"The line crosses the median only {analysis.crossings} "
-                    f"{'time' if analysis.crossings == 1 else 'times'}. With {analysis.useful} "
+                    f"{phase_note}The line crosses the median only {crossings} "
+                    f"{'time' if crossings == 1 else 'times'}. With {useful} "
                     f"points off the median, fewer than {detail['limit']} crossings is unusual: "
                     "the points stay on one side for long stretches (too few ",
                     None,
@@ -123,7 +133,11 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                 changed,
             ]
         elif signal.rule == "runs":
-            low, high = analysis.runs_expected or (0, 0)
+            low, high = detail.get("low"), detail.get("high")
+            if low is None:
+                low, high = analysis.runs_expected or (0, 0)
+            runs = detail.get("runs", analysis.runs)
+            useful = detail.get("useful", analysis.useful)
             if detail["too"] == "few":
                 meaning = (
                     "The points stay on one side of the median for long stretches, which "
@@ -136,12 +150,12 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                     "teams or two shifts."
                 )
             parts = [
-                (f"Too {detail['too']} ", None),
+                (f"{phase_note}Too {detail['too']} ", None),
                 ("runs", "run"),
                 (
-                    f": the chart has {analysis.runs} "
-                    f"{'run' if analysis.runs == 1 else 'runs'}, where between {low} and {high} "
-                    f"are expected by chance for {analysis.useful} points off the median. "
+                    f": {'this phase' if phase_note else 'the chart'} has {runs} "
+                    f"{'run' if runs == 1 else 'runs'}, where between {low} and {high} "
+                    f"are expected by chance for {useful} points off the median. "
                     f"{meaning}",
                     None,
                 ),
@@ -201,3 +215,80 @@ def no_signal_parts(analysis: Analysis) -> list[Part]:
     if analysis.n < few:
         parts.append((" With so few points, that may change as you collect more.", None))
     return parts
+
+
+VARIATION_WORDS = {
+    "common_cause": (
+        "Common cause",
+        "the latest points show only the everyday ups and downs, with no sign of change.",
+    ),
+    "special_cause_improvement": (
+        "Special cause improvement",
+        "the latest points show a real change for the better.",
+    ),
+    "special_cause_concern": (
+        "Special cause concern",
+        "the latest points show a real change for the worse: find out what happened.",
+    ),
+    "special_cause_neutral_high": (
+        "Special cause, higher",
+        "the latest points show a real change upwards.",
+    ),
+    "special_cause_neutral_low": (
+        "Special cause, lower",
+        "the latest points show a real change downwards.",
+    ),
+}
+
+ASSURANCE_WORDS = {
+    "consistent_pass": (
+        "Consistently passing",
+        "the target lies outside the limits on the good side, so it will be met every time "
+        "unless the process changes.",
+    ),
+    "consistent_fail": (
+        "Consistently failing",
+        "the target lies outside the limits on the wrong side, so it will not be met unless "
+        "the process itself is changed.",
+    ),
+    "inconsistent": (
+        "Inconsistent",
+        "the target lies within the limits, so it will sometimes be met and sometimes not, "
+        "by chance alone.",
+    ),
+}
+
+
+def variation_words(kind: str | None) -> str:
+    """The latest point's type in plain words: "Special cause improvement: the latest..."."""
+    if kind not in VARIATION_WORDS:
+        return ""
+    name, meaning = VARIATION_WORDS[kind]
+    return f"{name}: {meaning}"
+
+
+def assurance_words(kind: str | None) -> str:
+    """The assurance in plain words: "Inconsistent: the target lies within the limits..."."""
+    if kind not in ASSURANCE_WORDS:
+        return ""
+    name, meaning = ASSURANCE_WORDS[kind]
+    return f"{name}: {meaning}"
+
+
+def finding(analysis: Analysis) -> str:
+    """One plain-words sentence or two on what the chart shows, for search and summaries."""
+    if not analysis.n:
+        return "No data."
+    parts = []
+    if analysis.chart == "xmr" and analysis.variation:
+        parts.append(variation_words(analysis.variation))
+    elif analysis.signals:
+        count = len(analysis.signals)
+        parts.append(
+            f"{count} {'signal' if count == 1 else 'signals'}: something has probably changed."
+        )
+    else:
+        parts.append("No signals: the variation looks like the everyday ups and downs.")
+    if analysis.assurance:
+        parts.append(assurance_words(analysis.assurance))
+    return " ".join(parts)
