@@ -52,18 +52,28 @@ class Change:
 
 
 def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
-    """Round-numbered ticks covering low..high."""
-    if high <= low:
-        high = low + 1
+    """Round-numbered ticks covering low..high, however small or flat the span.
+
+    A span too small to divide at the values' size (all-equal values, or 1 and
+    1.000000000000001) is widened around its middle first, so the scale never has a
+    zero height and never needs more than a few ticks.
+    """
+    size = max(abs(low), abs(high))
+    if high - low <= size * 1e-9 or high <= low:
+        middle = (low + high) / 2
+        half = abs(middle) * 0.1 or 1.0
+        low, high = middle - half, middle + half
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
+    digits = max(0, 3 - math.floor(math.log10(step)))  # round away float dust, not ticks
+    first = math.floor(low / step)
     ticks = []
-    tick = start
-    while tick < high + step * 0.999:
-        ticks.append(round(tick, 12))
-        tick += step
+    for k in range(first, first + 4 * count):
+        tick = round(k * step, digits)
+        ticks.append(tick)
+        if tick >= high - step * 0.001:
+            break
     return ticks
 
 

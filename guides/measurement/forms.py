@@ -164,6 +164,10 @@ class RunChartForm(forms.Form):
             self.add_error("data", message)
             return cleaned
         parsed: Parsed = parse_data(text)
+        if not parsed.points and parsed.too_large:
+            for message in parsed.messages:
+                self.add_error(field, message)
+            return cleaned
         if not parsed.points:
             self.add_error(
                 field,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from guides.measurement.runchart.analysis import Analysis
 from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE
@@ -38,8 +38,13 @@ def format_number(value: float | None) -> str:
     size = abs(value)
     decimals = 1 if size >= 100 else 2 if size >= 1 else max(3, 2 - math.floor(math.log10(size)))
     # Round halves up, as people do: 7.345 is 7.35 (in binary it is 7.34499...).
-    exact = Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{exact:,f}".rstrip("0").rstrip(".") if "." in f"{exact:f}" else f"{exact:,f}"
+    # Enough precision for any float's digits at any scale: 1e30 to one decimal place, or
+    # 1e-300 to 302, would overflow the default 28 digits (decimal.InvalidOperation).
+    with localcontext(prec=700):
+        exact = Decimal(f"{value:.12g}").quantize(
+            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+        )
+        text = f"{exact:,f}".rstrip("0").rstrip(".") if "." in f"{exact:f}" else f"{exact:,f}"
     return "0" if text in ("-0", "") else text
 
 
