@@ -71,7 +71,7 @@ def test_the_example_shows_a_shift_explained_in_plain_words(client):
     assert '<a href="/glossary/shift/">shift</a>' in html
     assert '<a href="/glossary/median/">median</a>' in html
     assert "Median 15 (of the first 12, the baseline)" in words
-    assert "Runs 10 (between 5 and 12 expected by chance)" in words
+    assert "Runs 10 (between 5 and 12 expected by chance, from the published table)" in words
     # The change marker, in words as well as on the chart.
     assert "A, at point 13 (Week 13): board round at 8.30am" in words
 
@@ -250,8 +250,8 @@ def test_png_download(client):
     svg = ET.fromstring(client.get(f"/run-chart/chart.svg?{urlencode(EXAMPLE)}").content)
     assert image.format == "PNG"
     assert image.size == (2 * int(svg.get("width")), 2 * int(svg.get("height")))
-    # The signal diamonds are drawn: their orange is in the picture.
-    assert (237, 139, 0) in {colour for _, colour in image.getcolors(1_000_000)}
+    # The signal triangles are drawn (no better direction: higher): their purple is there.
+    assert (170, 122, 217) in {colour for _, colour in image.getcolors(1_000_000)}
 
 
 def test_downloads_without_data_say_what_is_missing(client):

@@ -77,6 +77,7 @@ from guides.measurement.runchart.rules import (
 from guides.measurement.runchart.runs import (
     MIN_RUN_CHART_POINTS,
     PUBLISHED_RUNS,
+    PUBLISHED_RUNS_MAX,
     anhoej_crossings_limit,
     anhoej_longest_run_limit,
     runs_distribution,
@@ -98,6 +99,7 @@ __all__ = [
     "MAX_PHASES",
     "POINT_TYPES",
     "PUBLISHED_RUNS",
+    "PUBLISHED_RUNS_MAX",
     "SCREEN_SCALE",
     "Phase",
     "assurance",

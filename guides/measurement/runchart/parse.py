@@ -333,7 +333,9 @@ def parse_changes(
     return changes, messages
 
 
-def parse_point_list(text: str, labels: Sequence[str | None]) -> tuple[list[int], list[str]]:
+def parse_point_list(
+    text: str, labels: Sequence[str | None], *, purpose: str = "marked as astronomical"
+) -> tuple[list[int], list[str]]:
     """Points named by number or label, separated by commas or new lines."""
     found: set[int] = set()
     messages = []
@@ -344,7 +346,7 @@ def parse_point_list(text: str, labels: Sequence[str | None]) -> tuple[list[int]
         if index is None:
             messages.append(
                 f"“{_clip(token.strip())}” is not a point number or a label from your data, "
-                "so it was not marked as astronomical."
+                f"so it was not {purpose}."
             )
         else:
             found.add(index)
