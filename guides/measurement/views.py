@@ -7,7 +7,6 @@ and so are the download buttons for data too long for an address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -22,8 +21,9 @@ from guides.library.models import GlossaryTerm
 from guides.measurement import charts
 from guides.measurement.forms import FIELDS, MAX_ADDRESS_DATA, MAX_POSTED_DATA, RunChartForm
 from guides.measurement.icons import icons
+from guides.measurement.maker import Chart, chart_from_form
 from guides.measurement.markers import TYPE_STYLES
-from guides.measurement.options import api_options, parse_target
+from guides.measurement.options import api_options
 from guides.measurement.runchart import (
     PUBLISHED_RUNS_MAX,
     RULE_SET_NAMES,
@@ -32,8 +32,6 @@ from guides.measurement.runchart import (
     explain,
     format_number,
     no_signal_parts,
-    parse_changes,
-    parse_point_list,
     parse_values,
     runs_limits_source,
 )
@@ -81,59 +79,7 @@ EXAMPLE = {
 API_EXAMPLE = "values=12,15,14,16,13,18,17,15,14,16&chart=run"
 
 
-@dataclass
-class Chart:
-    analysis: Analysis
-    labels: list[str | None]
-    title: str
-    units: str
-    changes: list[charts.Change]
-    messages: list[str]
-
-    def scene(self, width: int = charts.WIDTH) -> charts.Scene:
-        return charts.build_scene(
-            self.analysis,
-            self.labels,
-            title=self.title,
-            units=self.units,
-            changes=self.changes,
-            width=width,
-        )
-
-
-def _chart_from(form: RunChartForm) -> Chart:
-    """Everything needed to draw, from a valid form."""
-    cleaned = form.cleaned_data
-    parsed = cleaned["parsed"]
-    labels = parsed.labels
-    change_list, change_messages = parse_changes(cleaned.get("changes") or "", labels)
-    marked, marked_messages = parse_point_list(cleaned.get("astronomical") or "", labels)
-    starts, rebase_messages = parse_point_list(
-        cleaned.get("rebase") or "", labels, purpose="used as the start of a new phase"
-    )
-    marked_messages += rebase_messages
-    analysis = analyse(
-        parsed.values,
-        chart=cleaned.get("chart") or "run",
-        rules=cleaned.get("rules") or None,
-        baseline=cleaned.get("baseline"),
-        astronomical=marked,
-        direction=cleaned.get("direction") or "neutral",
-        target=parse_target(cleaned.get("target") or "")[0],
-        rebase=starts,
-        screen=bool(cleaned.get("screen")),
-    )
-    units = (cleaned.get("units") or "").strip()
-    if not units and parsed.headers and parsed.headers[1]:
-        units = parsed.headers[1][:60]  # the value column's heading
-    return Chart(
-        analysis=analysis,
-        labels=labels,
-        title=(cleaned.get("title") or "").strip(),
-        units=units,
-        changes=[charts.Change(i, text) for i, text in change_list],
-        messages=parsed.messages + change_messages + marked_messages + analysis.warnings,
-    )
+_chart_from = chart_from_form
 
 
 def _bound_form(request: HttpRequest, max_data: int) -> RunChartForm | None:
