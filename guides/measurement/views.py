@@ -313,6 +313,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
             svg_url=f"{reverse('measurement:run-chart-svg')}?{query}" if fits else "",
             png_url=f"{reverse('measurement:run-chart-png')}?{query}" if fits else "",
             hidden=params if not fits else {},
+            chart_settings=params,  # for panels: "Add this chart to a local example"
             uploaded=request.method == "POST",
         )
         if request.method == "POST" and fits:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from guides.examples.charts import chart_blocks
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
@@ -203,6 +204,8 @@ def _example_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
         )
         if rendered.html:
             blocks.append(Block(title, safe(rendered)))
+    charts = chart_blocks(example, anchor)  # drawn as vector SVG (guides/examples/charts.py)
+    blocks += [Block(title, html) for title, html, _ in charts]
     facts = [("Where", example.setting)] if example.setting else []
     return HandoutItem(
         anchor=anchor,
@@ -212,7 +215,7 @@ def _example_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
         address=absolute(press.base, example.get_absolute_url()),
         facts=facts,
         blocks=blocks,
-        text=example.text,
+        text=" ".join([example.text, *(text for _, _, text in charts)]),
     )
 
 
@@ -334,6 +337,8 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
     edition = edition if edition in EDITIONS else TRAINER
     trainer = edition == TRAINER
     items = list(module_items(module))
+    # The examples' charts, drawn in the handout: one query for them all.
+    prefetch_related_objects([i.example for i in items if i.example is not None], "charts")
     terms, version = _glossary_terms(), ContentVersion.objects.first()
     press = _press(base_url, version)
     _fetch_guides(items, press)
