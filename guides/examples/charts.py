@@ -153,8 +153,7 @@ class ExampleChartForm(forms.ModelForm):
         if self.errors:
             return cleaned
         params = {
-            name: "" if cleaned.get(name) in (None, False) else str(cleaned.get(name))
-            for name in SETTINGS
+            name: "" if cleaned.get(name) is None else str(cleaned.get(name)) for name in SETTINGS
         }
         params["screen"] = "1" if cleaned.get("screen") else ""
         maker = RunChartForm(params, max_data=min(MAX_POSTED_DATA, MAX_CHART_DATA))
