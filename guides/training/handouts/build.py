@@ -15,6 +15,7 @@ from guides.examples.charts import chart_blocks
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.training.charts import chart_html
 from guides.training.handouts.document import (
     EDITIONS,
     TRAINER,
@@ -235,6 +236,22 @@ def _note_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
     )
 
 
+def _chart_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
+    html, finding = chart_html(item, id_prefix=f"{anchor}-chart")
+    rendered = press.render(item.text, id_prefix=f"{anchor}-chart-", top=3, content=False)
+    blocks = [Block("", html or mark_safe("<p>This chart can no longer be drawn.</p>"))]
+    if rendered.html:
+        blocks.append(Block("", safe(rendered)))
+    return HandoutItem(
+        anchor=anchor,
+        kind=ItemKind.CHART,
+        kind_label="Chart",
+        title=item.title or "Chart",
+        blocks=blocks,
+        text=f"{item.title} {finding} {rendered.text}",
+    )
+
+
 ItemBuilder = Callable[[ModuleItem, str, Press], HandoutItem]
 ITEM_BUILDERS: dict[str, ItemBuilder] = {
     ItemKind.GUIDE: _guide_item,
@@ -243,6 +260,7 @@ ITEM_BUILDERS: dict[str, ItemBuilder] = {
     ItemKind.TERM: _term_item,
     ItemKind.EXAMPLE: _example_item,
     ItemKind.NOTE: _note_item,
+    ItemKind.CHART: _chart_item,
 }
 
 
