@@ -135,12 +135,27 @@ def describe(
         parts.append("Signals: " + "; ".join(listed) + ".")
     elif n:
         parts.append("No signals: the variation looks like everyday ups and downs.")
+    parts += _types_in_words(analysis)
     for letter, change in zip(letters(len(changes)), changes, strict=True):
         parts.append(f"Change {letter} at point {change.index + 1}: {change.text}.")
     if analysis.astronomical:
         marked = ", ".join(str(i + 1) for i in analysis.astronomical)
         parts.append(f"Marked as astronomical: point {marked}.")
     return " ".join(parts)
+
+
+def _types_in_words(analysis: Analysis) -> list[str]:
+    """Which points are of which special-cause type, as shown by their markers."""
+    found: dict[str, list[int]] = {}
+    for i, kind in enumerate(analysis.point_types):
+        if kind != "common_cause":
+            found.setdefault(kind, []).append(i + 1)
+    parts = []
+    for kind, points in found.items():
+        listed = ", ".join(str(p) for p in points[:12]) + ("…" if len(points) > 12 else "")
+        name = TYPE_STYLES[kind].name
+        parts.append(f"{name}: point{'s' if len(points) > 1 else ''} {listed}.")
+    return parts
 
 
 def letters(count: int) -> list[str]:

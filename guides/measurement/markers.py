@@ -97,7 +97,7 @@ def data_shapes(analysis: Analysis, layout: Any, names: Sequence[str]) -> list[S
                     py,
                     r,
                     css=f"signal-point type-{kind}",
-                    tip=f"{tip}: {TYPE_STYLES[kind].name.lower()} ({why})",
+                    tip=f"{tip}: part of a signal ({why})",
                     data_point=i,
                 )
             )

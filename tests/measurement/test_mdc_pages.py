@@ -156,6 +156,8 @@ def test_the_page_takes_the_same_settings(client):
     assert len(by_class(chart, "phase")) == 1 and len(by_class(chart, "target")) == 1
     marked = by_class(chart, "type-special_cause_improvement")
     assert [m.get("data-point") for m in marked] == ["20"]
+    # The description read out in place of the picture names the point's type too.
+    assert "Special cause: improvement: point 21." in chart.find(f"{SVG}desc").text
     texts = [t.text for t in chart.iter(f"{SVG}text")]
     assert "Special cause: improvement" in texts and "Target 16" in texts
     # The form keeps what was asked for.
