@@ -50,3 +50,37 @@ def test_an_example_with_a_chart_fits_a_phone(site, page, shot, viewport):
     # The finding in plain words, beside its symbols.
     assert page.locator(".example-chart .rc-icon-item").first.is_visible()
     shot("example")
+
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def test_chart_pages_have_no_wcag_violations(site, page, library, signed_in):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    example = LocalExample.objects.get(pk=library["published"])
+    chart = ExampleChart.objects.create(example=example, **SETTINGS)
+    maker = f"/run-chart/?{urlencode(SETTINGS)}"
+    signed_out = [maker, example.get_absolute_url()]
+    reports = []
+
+    def scan(paths: list[str]) -> None:
+        for path in paths:
+            page.goto(site + path)
+            result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+            if result.response["violations"]:
+                reports.append(f"{path}:\n{result.generate_report()}")
+
+    scan(signed_out)
+    signed_in(library["facilitator"])
+    draft = library["draft"]
+    scan([
+        maker,  # with "Add this chart to a local example"
+        f"/examples/add-chart/?{urlencode(SETTINGS)}",
+        f"/examples/{draft}/charts/add/",
+        f"/examples/{draft}/charts/add/?data=abc",  # the form only; errors come on saving
+    ])  # fmt: skip
+    signed_in(library["editor"])
+    scan([f"/examples/{example.pk}/charts/{chart.pk}/", example.get_absolute_url()])
+    assert reports == []
