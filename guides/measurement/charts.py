@@ -103,6 +103,14 @@ def describe(
         parts[0] += f", from {labels[0]} to {labels[-1]}"
     parts[0] += "."
     centre = "median" if analysis.chart == "run" else "mean"
+    if len(analysis.phases) > 1:
+        starts = ", ".join(str(p.start + 1) for p in analysis.phases[1:])
+        plural = "s" if len(analysis.phases) > 2 else ""
+        own = centre if analysis.chart == "run" else f"{centre} and limits"
+        parts.append(
+            f"{len(analysis.phases)} phases: new ones start at point{plural} {starts}, each "
+            f"with its own {own}; the figures below are the latest phase's."
+        )
     if analysis.centre is not None:
         basis = (
             f"of the first {analysis.baseline} points (the baseline) "

@@ -90,6 +90,8 @@ def _bound_form(request: HttpRequest, max_data: int) -> RunChartForm | None:
     data = data.copy()
     if not data.get("chart"):
         data["chart"] = "run"  # so the form shows what was drawn
+    if not data.get("direction"):
+        data["direction"] = "neutral"
     if request.method == "POST":
         return RunChartForm(data, request.FILES, max_data=max_data)
     return RunChartForm(data, max_data=max_data, file_chosen=bool(data.get("file")))

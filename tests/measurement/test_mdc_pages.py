@@ -158,6 +158,7 @@ def test_the_page_takes_the_same_settings(client):
     assert [m.get("data-point") for m in marked] == ["20"]
     # The description read out in place of the picture names the point's type too.
     assert "Special cause: improvement: point 21." in chart.find(f"{SVG}desc").text
+    assert "2 phases: new ones start at point 11" in chart.find(f"{SVG}desc").text
     texts = [t.text for t in chart.iter(f"{SVG}text")]
     assert "Special cause: improvement" in texts and "Target 16" in texts
     # The form keeps what was asked for.
