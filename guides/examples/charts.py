@@ -186,3 +186,44 @@ def chart_blocks(example: LocalExample, anchor: str) -> list[tuple[str, SafeStri
             (chart.title or "Chart", mark_safe(html), chart.search_text())
         )  # a template's output
     return blocks
+
+
+# Export and import (export_examples, import_examples) -----------------------------------
+
+CHART_FIELDS = ("position", *SETTINGS)
+
+
+def chart_rows(example: LocalExample) -> list[dict]:
+    """An example's charts for export_examples: the maker's settings, as stored."""
+    return [{name: getattr(c, name) for name in CHART_FIELDS} for c in example.charts.all()]
+
+
+def checked_chart_rows(rows: object) -> list[dict]:
+    """The charts of an imported example, each one checked as the chart form checks it;
+    a ValueError that says what is wrong otherwise."""
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or len(rows) > MAX_CHARTS:
+        raise ValueError(f"charts must be a list of at most {MAX_CHARTS}")
+    checked = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise ValueError(f"chart {n} is not a set of settings")
+        data = {name: "" if row.get(name) is None else row.get(name) for name in SETTINGS}
+        data["screen"] = "on" if row.get("screen") else ""
+        form = ExampleChartForm(data)
+        if not form.is_valid():
+            errors = "; ".join(e for errors in form.errors.values() for e in errors)
+            raise ValueError(f"chart {n}: {errors}")
+        position = row.get("position", n - 1)
+        checked.append(
+            {**form.cleaned_data, "position": position if isinstance(position, int) else n - 1}
+        )
+    return checked
+
+
+def restore_charts(example: LocalExample, rows: list[dict]) -> None:
+    """Replace an imported example's charts with those of the file."""
+    example.charts.all().delete()
+    for row in rows:
+        ExampleChart(example=example, **row).save()

@@ -226,3 +226,34 @@ def test_the_handout_prints_the_chart_as_vector_graphics(author):
     assert "Special cause concern:" in text
     # Vector graphics, not a picture: no image in the pages that hold the chart.
     assert all(not page.images for page in reader.pages)
+
+
+# --- Export and import ----------------------------------------------------------------------
+
+
+def test_export_and_import_keep_an_examples_charts(author, example):
+    from django.core.management.base import CommandError
+
+    from guides.examples.management.commands.export_examples import export_data
+    from guides.examples.management.commands.import_examples import import_data
+
+    add_chart(csrf_client(author), example)
+    data = export_data()
+    (row,) = [r for r in data["examples"] if r["uid"] == str(example.uid)]
+    assert row["charts"][0]["data"] == CHART["data"] and row["charts"][0]["target"] == "12"
+    example.delete()
+    assert import_data(data)["created"] == 1
+    restored = LocalExample.objects.get(uid=row["uid"])
+    (chart,) = restored.charts.all()
+    assert chart.settings() == {k: v for k, v in CHART.items() if v}
+    assert chart.finding.startswith("Special cause concern:")
+    # A chart in the file that cannot be drawn is a problem, and nothing is imported.
+    row["charts"][0]["data"] = "no numbers here"
+    restored.delete()
+    with pytest.raises(CommandError, match="chart 1: We could not find any numbers"):
+        import_data(data)
+    assert not LocalExample.objects.filter(uid=row["uid"]).exists()
+    # Files from before charts have none.
+    del row["charts"]
+    import_data(data)
+    assert not LocalExample.objects.get(uid=row["uid"]).charts.exists()
