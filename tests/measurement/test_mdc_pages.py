@@ -222,3 +222,15 @@ def test_odd_settings_draw_the_chart_with_a_message(client, params, message):
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and "<svg" in html
+
+
+def test_the_page_says_where_the_runs_limits_come_from(client):
+    thirty = [(i * 7) % 31 for i in range(1, 31)]  # 1 to 30 in a mixed order: 30 useful
+    text = words(client.get("/run-chart/", {"data": "\n".join(map(str, thirty))}).content.decode())
+    assert "worked out exactly: the published table's value for this many points could not " in (
+        text.replace("&#x27;", "'")
+    )
+    twenty = [(i * 3) % 21 for i in range(1, 21)]  # 1 to 20: 20 useful, a table row
+    text = words(client.get("/run-chart/", {"data": "\n".join(map(str, twenty))}).content.decode())
+    assert "expected by chance, from the published table)" in text
+    assert "Perla, Provost and Murray, 2011, for 10 to 60 points" in text
