@@ -79,6 +79,12 @@ def test_the_library_templates_name_no_feature_built_on_it():
     assert problems == []
 
 
+def test_the_chart_maker_imports_no_app_that_stores_charts():
+    """Examples and training draw charts through measurement.maker, never the reverse."""
+    stores = ("guides.examples", "guides.training", "guides.search")
+    assert crossings(GUIDES / "measurement", stores) == []
+
+
 def test_the_pure_rules_import_nothing_from_django_or_the_pages():
     assert all(folder.is_dir() for folder in PURE)
     for folder in PURE:

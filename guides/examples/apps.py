@@ -10,10 +10,11 @@ class ExamplesConfig(AppConfig):
     def ready(self) -> None:
         from guides.core import caching
         from guides.core.signals import content_loaded, content_loading
-        from guides.examples import panels, receivers
+        from guides.examples import chart_panel, panels, receivers
         from guides.examples.models import LocalExample
 
         caching.watch(LocalExample)
         panels.register()
+        chart_panel.register()  # "Add this chart to a local example" on the maker's page
         content_loading.connect(receivers.keep_local_examples, dispatch_uid="examples-keep")
         content_loaded.connect(receivers.rerender_examples, dispatch_uid="examples-rerender")

@@ -319,3 +319,7 @@ class LocalExample(VersionedModel):
     def setting(self) -> str:
         parts = [self.get_organisation_type_display(), self.service, self.team]
         return " · ".join(p for p in parts if p)
+
+
+# Charts of an example live in their own module; imported here so that Django finds them.
+from guides.examples.charts import ExampleChart  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.examples import views
+from guides.examples import chart_views, views
 
 app_name = "examples"
 
@@ -16,4 +16,13 @@ urlpatterns = [
     path("examples/<int:pk>/return/", views.example_return, name="return"),
     path("examples/<int:pk>/unpublish/", views.example_unpublish, name="unpublish"),
     path("examples/<int:pk>/delete/", views.example_delete, name="delete"),
+    # Charts of an example (guides/examples/chart_views.py)
+    path("examples/<int:pk>/charts/add/", chart_views.chart_add, name="chart-add"),
+    path("examples/<int:pk>/charts/<int:chart_pk>/", chart_views.chart_edit, name="chart-edit"),
+    path(
+        "examples/<int:pk>/charts/<int:chart_pk>/delete/",
+        chart_views.chart_delete,
+        name="chart-delete",
+    ),
+    path("examples/add-chart/", chart_views.chart_choose, name="chart-choose"),
 ]

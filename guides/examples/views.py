@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
+from guides.examples.chart_views import attach_pending_chart
 from guides.examples.forms import (
     ExampleFilterForm,
     ExampleForm,
@@ -179,6 +180,7 @@ def example_add(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     example.save()
                     form.save_m2m()
+                    attach_pending_chart(request, example)  # from the run chart maker
                 messages.success(
                     request,
                     "Your example has been sent to the editors for review."

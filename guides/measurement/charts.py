@@ -16,33 +16,40 @@ from dataclasses import dataclass
 from guides.measurement.drawing.png import to_png
 from guides.measurement.drawing.scene import INK, Scene, Shape
 from guides.measurement.drawing.svg import FONT, to_svg
+from guides.measurement.markers import (
+    ASTRONOMICAL,
+    CHANGE,
+    DATA,
+    GRID,
+    LIMIT,
+    MAX_PLAIN_MARKERS,
+    MUTED,
+    PHASE,
+    SHADE,
+    SIGNAL,
+    TARGET,
+    TWO_SIGMA,
+    TYPE_STYLES,
+    data_shapes,
+    legend,
+)
 from guides.measurement.runchart import Analysis, format_number
 
 __all__ = [
     "ASTRONOMICAL", "BOTTOM", "CHANGE", "DATA", "FONT", "GRID", "HEIGHT", "INK", "LEFT",
-    "LIMIT", "MAX_LABEL_CHARS", "MAX_PLAIN_MARKERS", "MUTED", "RIGHT", "SHADE", "SIGNAL",
-    "TOP", "TWO_SIGMA", "WIDTH", "Change", "Scene", "Shape", "build_scene", "describe",
-    "letters", "nice_ticks", "to_png", "to_svg",
+    "LIMIT", "MAX_LABEL_CHARS", "MAX_PLAIN_MARKERS", "MUTED", "PHASE", "RIGHT", "SHADE",
+    "PHONE_WIDTH", "SIGNAL", "TARGET", "TOP", "TWO_SIGMA", "TYPE_STYLES", "WIDTH", "Change",
+    "Scene", "Shape", "build_scene", "describe", "letters", "nice_ticks", "to_png", "to_svg",
 ]  # fmt: skip
 
 WIDTH, HEIGHT = 800, 480
+# A phone's chart: narrower units, so that at 390 px its text stays readable.
+PHONE_WIDTH = 420
 LEFT, RIGHT, TOP, BOTTOM = 70, 128, 64, 100
 
 # Colours: each line and marker also differs by shape or dash, so none depends on colour.
 # INK, for text and axes, comes from the drawing, where the PNG uses it for unnamed fills.
-MUTED = "#4c6272"
-DATA = "#005eb8"
-SIGNAL = "#ed8b00"
-ASTRONOMICAL = "#7c2855"
-LIMIT = "#d5281b"
-TWO_SIGMA = "#6d7d89"
-CHANGE = "#330072"
-GRID = "#d8dde0"
-SHADE = "#e8edee"
-
 MAX_LABEL_CHARS = 12
-# Beyond this many points the ordinary markers are left off: the line says enough.
-MAX_PLAIN_MARKERS = 120
 
 
 @dataclass(frozen=True)
@@ -52,18 +59,28 @@ class Change:
 
 
 def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
-    """Round-numbered ticks covering low..high."""
-    if high <= low:
-        high = low + 1
+    """Round-numbered ticks covering low..high, however small or flat the span.
+
+    A span too small to divide at the values' size (all-equal values, or 1 and
+    1.000000000000001) is widened around its middle first, so the scale never has a
+    zero height and never needs more than a few ticks.
+    """
+    size = max(abs(low), abs(high))
+    if high - low <= size * 1e-9 or high <= low:
+        middle = (low + high) / 2
+        half = abs(middle) * 0.1 or 1.0
+        low, high = middle - half, middle + half
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
+    digits = max(0, 3 - math.floor(math.log10(step)))  # round away float dust, not ticks
+    first = math.floor(low / step)
     ticks = []
-    tick = start
-    while tick < high + step * 0.999:
-        ticks.append(round(tick, 12))
-        tick += step
+    for k in range(first, first + 4 * count):
+        tick = round(k * step, digits)
+        ticks.append(tick)
+        if tick >= high - step * 0.001:
+            break
     return ticks
 
 
@@ -86,6 +103,14 @@ def describe(
         parts[0] += f", from {labels[0]} to {labels[-1]}"
     parts[0] += "."
     centre = "median" if analysis.chart == "run" else "mean"
+    if len(analysis.phases) > 1:
+        starts = ", ".join(str(p.start + 1) for p in analysis.phases[1:])
+        plural = "s" if len(analysis.phases) > 2 else ""
+        own = centre if analysis.chart == "run" else f"{centre} and limits"
+        parts.append(
+            f"{len(analysis.phases)} phases: new ones start at point{plural} {starts}, each "
+            f"with its own {own}; the figures below are the latest phase's."
+        )
     if analysis.centre is not None:
         basis = (
             f"of the first {analysis.baseline} points (the baseline) "
@@ -118,12 +143,27 @@ def describe(
         parts.append("Signals: " + "; ".join(listed) + ".")
     elif n:
         parts.append("No signals: the variation looks like everyday ups and downs.")
+    parts += _types_in_words(analysis)
     for letter, change in zip(letters(len(changes)), changes, strict=True):
         parts.append(f"Change {letter} at point {change.index + 1}: {change.text}.")
     if analysis.astronomical:
         marked = ", ".join(str(i + 1) for i in analysis.astronomical)
         parts.append(f"Marked as astronomical: point {marked}.")
     return " ".join(parts)
+
+
+def _types_in_words(analysis: Analysis) -> list[str]:
+    """Which points are of which special-cause type, as shown by their markers."""
+    found: dict[str, list[int]] = {}
+    for i, kind in enumerate(analysis.point_types):
+        if kind != "common_cause":
+            found.setdefault(kind, []).append(i + 1)
+    parts = []
+    for kind, points in found.items():
+        listed = ", ".join(str(p) for p in points[:12]) + ("…" if len(points) > 12 else "")
+        name = TYPE_STYLES[kind].name
+        parts.append(f"{name}: point{'s' if len(points) > 1 else ''} {listed}.")
+    return parts
 
 
 def letters(count: int) -> list[str]:
@@ -172,66 +212,90 @@ def build_scene(
     title: str = "",
     units: str = "",
     changes: Sequence[Change] = (),
+    width: int = WIDTH,
 ) -> Scene:
-    """The chart as shapes, back to front, for `to_svg` and `to_png` to render."""
+    """The chart as shapes, back to front, for `to_svg` and `to_png` to render.
+
+    `width` is the scene's width in its own units: `PHONE_WIDTH` for a small screen.
+    """
     n = analysis.n
     title = title.strip() or ("Run chart" if analysis.chart == "run" else "XmR chart")
-    shapes = _heading(title, units)
+    shapes = _heading(title, units, width)
     if n == 0:
         shapes.append(
             Shape(
                 "text",
-                [((LEFT + WIDTH - RIGHT) / 2, (TOP + HEIGHT - BOTTOM) / 2)],
+                [((LEFT + width - RIGHT) / 2, (TOP + HEIGHT - BOTTOM) / 2)],
                 text="No data",
                 size=14,
                 anchor="middle",
             )
         )
-        return Scene(WIDTH, HEIGHT, title, describe(analysis, labels, changes), shapes)
+        return Scene(width, HEIGHT, title, describe(analysis, labels, changes), shapes)
 
-    layout = _layout(analysis)
+    layout = _layout(analysis, width)
     names = _point_names(labels, n)
-    signal_points = analysis.signal_points()
     shapes += _baseline_shading(analysis, layout)
     shapes += _value_axis(layout)
     shapes += _time_axis(layout, names)
+    shapes += _phase_markers(analysis, layout)
     shapes += _centre_and_limits(analysis, layout)
     shapes += _change_markers(changes, layout)
-    shapes += _data(analysis, layout, names, signal_points)
-    legend = _legend(analysis, bool(changes), signal_points, layout.bottom + 44)
-    shapes += legend
-    # As tall as the legend needs: one row or two.
-    height = min(HEIGHT, round(max(p[1] for shape in legend for p in shape.points) + 18))
-    shapes[0].points[1] = (WIDTH, height)
-    return Scene(WIDTH, height, title, describe(analysis, labels, changes), shapes)
+    shapes += data_shapes(analysis, layout, names)
+    key = legend(
+        analysis,
+        bool(changes),
+        layout.bottom + 44,
+        10 if width < WIDTH else LEFT,
+        width,
+        _text_width,
+    )
+    shapes += key
+    # As tall as the legend needs: one row, two or three.
+    height = round(max(p[1] for shape in key for p in shape.points) + 18)
+    shapes[0].points[1] = (width, height)
+    return Scene(width, height, title, describe(analysis, labels, changes), shapes)
 
 
-def _heading(title: str, units: str) -> list[Shape]:
+def _heading(title: str, units: str, width: int = WIDTH) -> list[Shape]:
     """The white background (its height is set once the legend is placed), title and units."""
+    left = LEFT if width >= WIDTH else 10
+    fits = int((width - left - 10) / (17 * 0.56))
     shapes = [
-        Shape("rect", [(0, 0), (WIDTH, HEIGHT)], fill="#ffffff", css="background"),
-        Shape("text", [(LEFT, 24)], text=_short(title, 80), size=17, bold=True, fill=INK),
+        Shape("rect", [(0, 0), (width, HEIGHT)], fill="#ffffff", css="background"),
+        Shape(
+            "text", [(left, 24)], text=_short(title, min(80, fits)), size=17, bold=True, fill=INK
+        ),
     ]
     if units.strip():
+        fits = int((width - left - 10) / (12 * 0.56))
         shapes.append(
-            Shape("text", [(LEFT, 44)], text=_short(units.strip(), 60), size=12, fill=MUTED)
+            Shape(
+                "text", [(left, 44)], text=_short(units.strip(), min(60, fits)), size=12, fill=MUTED
+            )
         )
     return shapes
 
 
-def _layout(analysis: Analysis) -> _Layout:
+def _layout(analysis: Analysis, width: int = WIDTH) -> _Layout:
     """Scales that fit every point, the centre line and the limits, with room to spare."""
     span = [*analysis.values]
+    for phase in analysis.phases:
+        span.append(phase.centre)
+        if phase.limits is not None:
+            span += [phase.limits.upper, phase.limits.lower]
     if analysis.centre is not None:
         span.append(analysis.centre)
     if analysis.limits is not None:
         span += [analysis.limits.upper, analysis.limits.lower]
+    if analysis.target is not None:
+        span.append(analysis.target)
     low, high = min(span), max(span)
     pad = (high - low) * 0.08 if high > low else (abs(low) * 0.1 or 1)
     # Room above the highest point for an astronomical marker drawn over it.
     headroom = pad * 2.5 if analysis.astronomical else pad
     n = analysis.n
-    x0, x1 = LEFT, WIDTH - RIGHT
+    x0, x1 = LEFT, width - RIGHT
     inset = min(20.0, (x1 - x0) / (2 * n))
     return _Layout(
         n=n,
@@ -251,16 +315,48 @@ def _point_names(labels: Sequence[str | None], n: int) -> list[str]:
     return names + [str(i + 1) for i in range(len(names), n)]
 
 
+def _phase_edges(analysis: Analysis, layout: _Layout) -> list[tuple[float, float]]:
+    """Where each phase begins and ends across the plot: half-way between points."""
+    edges = []
+    for phase in analysis.phases or []:
+        left = layout.left if phase.start == 0 else layout.x(phase.start) - layout.half
+        right = layout.right if phase.end == layout.n - 1 else layout.x(phase.end) + layout.half
+        edges.append((left, right))
+    return edges or [(layout.left, layout.right)]
+
+
 def _baseline_shading(analysis: Analysis, layout: _Layout) -> list[Shape]:
-    """A shaded band behind the baseline points, when the baseline is not all of them."""
-    if analysis.baseline >= layout.n:
-        return []
-    x0, y0 = layout.left, layout.top
-    right = layout.x(analysis.baseline - 1) + layout.half
-    return [
-        Shape("rect", [(x0, y0), (right - x0, layout.bottom - y0)], fill=SHADE, css="baseline"),
-        Shape("text", [(x0 + 4, y0 + 14)], text="Baseline", size=11, fill=MUTED),
-    ]
+    """A shaded band behind each phase's baseline points, where it is not the whole phase."""
+    shapes: list[Shape] = []
+    y0 = layout.top
+    for phase, (x0, _) in zip(analysis.phases, _phase_edges(analysis, layout), strict=False):
+        if phase.fixed >= phase.n:
+            continue
+        right = layout.x(phase.start + phase.fixed - 1) + layout.half
+        shapes.append(
+            Shape("rect", [(x0, y0), (right - x0, layout.bottom - y0)], fill=SHADE, css="baseline")
+        )
+        shapes.append(Shape("text", [(x0 + 4, y0 + 14)], text="Baseline", size=11, fill=MUTED))
+    return shapes
+
+
+def _phase_markers(analysis: Analysis, layout: _Layout) -> list[Shape]:
+    """A solid line where each new phase starts, numbered at its foot inside the plot."""
+    shapes: list[Shape] = []
+    edges = _phase_edges(analysis, layout)
+    for k, (x0, _) in enumerate(edges[1:], start=2):
+        shapes.append(
+            Shape(
+                "line", [(x0, layout.top), (x0, layout.bottom)], stroke=PHASE, width=2, css="phase"
+            )
+        )
+        shapes.append(
+            Shape(
+                "text", [(x0 + 4, layout.bottom - 6)], text=f"Phase {k}", size=11, fill=PHASE,
+                bold=True,
+            )
+        )  # fmt: skip
+    return shapes
 
 
 def _value_axis(layout: _Layout) -> list[Shape]:
@@ -301,15 +397,18 @@ def _time_axis(layout: _Layout, names: Sequence[str]) -> list[Shape]:
 
 
 def _centre_and_limits(analysis: Analysis, layout: _Layout) -> list[Shape]:
-    """The centre line (dashed after the baseline), limits and two-sigma lines, and labels."""
-    x0, x1 = layout.left, layout.right
+    """Each phase's centre line (dashed after its baseline), limits and two-sigma lines,
+    the target, and labels for the last phase's lines at the right."""
     shapes = []
     right_labels: list[tuple[float, str, str]] = []
-    if analysis.centre is not None:
-        cy = layout.y(analysis.centre)
-        name = "Median" if analysis.chart == "run" else "Mean"
-        if analysis.baseline < layout.n:
-            split = layout.x(analysis.baseline - 1) + layout.half
+    name = "Median" if analysis.chart == "run" else "Mean"
+    last = len(analysis.phases) - 1
+    for k, (phase, (x0, x1)) in enumerate(
+        zip(analysis.phases, _phase_edges(analysis, layout), strict=False)
+    ):
+        cy = layout.y(phase.centre)
+        if phase.fixed < phase.n:
+            split = layout.x(phase.start + phase.fixed - 1) + layout.half
             shapes.append(Shape("line", [(x0, cy), (split, cy)], stroke=INK, width=2, css="centre"))
             shapes.append(
                 Shape(
@@ -318,15 +417,18 @@ def _centre_and_limits(analysis: Analysis, layout: _Layout) -> list[Shape]:
             )
         else:
             shapes.append(Shape("line", [(x0, cy), (x1, cy)], stroke=INK, width=2, css="centre"))
-        right_labels.append((cy, f"{name} {format_number(analysis.centre)}", INK))
-    if analysis.limits is not None:
-        limits = analysis.limits
+        if k == last:
+            right_labels.append((cy, f"{name} {format_number(phase.centre)}", INK))
+        limits = phase.limits
+        if limits is None:
+            continue
         for value, label in ((limits.upper, "Upper limit"), (limits.lower, "Lower limit")):
             ly = layout.y(value)
             shapes.append(
                 Shape("line", [(x0, ly), (x1, ly)], stroke=LIMIT, width=2, dash=(8, 4), css="limit")
             )
-            right_labels.append((ly, f"{label} {format_number(value)}", LIMIT))
+            if k == last:
+                right_labels.append((ly, f"{label} {format_number(value)}", LIMIT))
         for value in (limits.upper_two_sigma, limits.lower_two_sigma):
             ly = layout.y(value)
             shapes.append(
@@ -339,7 +441,20 @@ def _centre_and_limits(analysis: Analysis, layout: _Layout) -> list[Shape]:
                     css="two-sigma",
                 )
             )
-    return shapes + _line_labels(right_labels, x1)
+    if analysis.target is not None:
+        ty = layout.y(analysis.target)
+        shapes.append(
+            Shape(
+                "line",
+                [(layout.left, ty), (layout.right, ty)],
+                stroke=TARGET,
+                width=2,
+                dash=(12, 3, 2, 3),
+                css="target",
+            )
+        )
+        right_labels.append((ty, f"Target {format_number(analysis.target)}", TARGET))
+    return shapes + _line_labels(right_labels, layout.right)
 
 
 def _line_labels(labels: list[tuple[float, str, str]], x: float) -> list[Shape]:
@@ -386,120 +501,3 @@ def _change_markers(changes: Sequence[Change], layout: _Layout) -> list[Shape]:
             )
         )
     return shapes
-
-
-def _data(
-    analysis: Analysis, layout: _Layout, names: Sequence[str], signal_points: set[int]
-) -> list[Shape]:
-    """The data joined in time order, then each point's marker, signal or astronomical."""
-    values = analysis.values
-    n = layout.n
-    line = [(layout.x(i), layout.y(v)) for i, v in enumerate(values)]
-    shapes = []
-    if n > 1:
-        shapes.append(Shape("polyline", line, stroke=DATA, width=2, css="data-line"))
-    rules_at: dict[int, list[str]] = {}
-    for s in analysis.signals:
-        if s.rule != "runs":
-            for i in s.points:
-                rules_at.setdefault(i, []).append(s.rule.replace("-", " "))
-    for i, (px, py) in enumerate(line):
-        tip = f"Point {i + 1} ({names[i]}): {format_number(values[i])}"
-        if i in signal_points:
-            # Smaller diamonds when the points are crowded, so the line stays visible.
-            r = 7.0 if n <= MAX_PLAIN_MARKERS else max(3.0, min(7.0, layout.step * 1.5))
-            shapes.append(
-                Shape(
-                    "polygon",
-                    [(px, py - r), (px + r, py), (px, py + r), (px - r, py)],
-                    fill=SIGNAL,
-                    stroke=INK,
-                    width=1.5,
-                    css="signal-point",
-                    tip=f"{tip}: part of a signal ({', '.join(sorted(set(rules_at[i])))})",
-                    data_point=i,
-                )
-            )
-        elif n <= MAX_PLAIN_MARKERS:
-            shapes.append(
-                Shape(
-                    "circle", [(px, py)], radius=3.5, fill=DATA, css="point", tip=tip, data_point=i
-                )
-            )
-        if i in analysis.astronomical:
-            top = py - 11
-            shapes.append(
-                Shape(
-                    "polygon",
-                    [(px - 6, top - 10), (px + 6, top - 10), (px, top)],
-                    fill=ASTRONOMICAL,
-                    stroke=INK,
-                    width=1,
-                    css="astronomical-point",
-                    tip=f"{tip}: marked as astronomical",
-                    data_point=i,
-                )
-            )
-    return shapes
-
-
-def _legend(
-    analysis: Analysis, has_changes: bool, signal_points: set[int], top: float
-) -> list[Shape]:
-    """A key to what is drawn, in rows from `top`, wrapping when a row is full."""
-    items: list[tuple[str, str]] = []
-    if analysis.n <= MAX_PLAIN_MARKERS:
-        items.append(("point", "Data point"))
-    if signal_points:
-        items.append(("signal", "Part of a signal"))
-    if analysis.astronomical:
-        items.append(("astronomical", "Marked astronomical"))
-    items.append(("centre", "Median" if analysis.chart == "run" else "Mean"))
-    if analysis.limits is not None:
-        items += [("limit", "Process limits"), ("two-sigma", "Two-sigma lines")]
-    if analysis.baseline < analysis.n:
-        items.append(("baseline", "Baseline"))
-    if has_changes:
-        items.append(("change", "Change made"))
-
-    shapes: list[Shape] = []
-    cx, cy = float(LEFT), top
-    for key, text in items:
-        need = 28 + _text_width(text, 11) + 18
-        if cx + need > WIDTH - 10:
-            cx, cy = float(LEFT), cy + 22
-        shapes.append(_legend_key(key, cx + 10, cy))
-        shapes.append(Shape("text", [(cx + 26, cy + 4)], text=text, size=11, fill=INK))
-        cx += need
-    return shapes
-
-
-def _legend_key(key: str, mx: float, cy: float) -> Shape:
-    """The small marker or line sample for one legend entry, centred on (mx, cy)."""
-    if key == "point":
-        return Shape("circle", [(mx, cy)], radius=3.5, fill=DATA)
-    if key == "signal":
-        return Shape(
-            "polygon",
-            [(mx, cy - 6), (mx + 6, cy), (mx, cy + 6), (mx - 6, cy)],
-            fill=SIGNAL,
-            stroke=INK,
-            width=1.5,
-        )
-    if key == "astronomical":
-        return Shape(
-            "polygon",
-            [(mx - 6, cy - 5), (mx + 6, cy - 5), (mx, cy + 5)],
-            fill=ASTRONOMICAL,
-            stroke=INK,
-            width=1,
-        )
-    if key == "baseline":
-        return Shape("rect", [(mx - 9, cy - 6), (18, 12)], fill=SHADE, stroke=MUTED, width=1)
-    stroke, width, dash = {
-        "centre": (INK, 2.0, None),
-        "limit": (LIMIT, 2.0, (8, 4)),
-        "two-sigma": (TWO_SIGMA, 1.5, (2, 4)),
-        "change": (CHANGE, 1.5, (4, 3)),
-    }[key]
-    return Shape("line", [(mx - 10, cy), (mx + 10, cy)], stroke=stroke, width=width, dash=dash)

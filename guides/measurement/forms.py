@@ -2,6 +2,7 @@
 
 from django import forms
 
+from guides.measurement.options import parse_target
 from guides.measurement.runchart import MAX_POINTS, Parsed, parse_data
 
 # The page's address carries the data so that a chart can be bookmarked and shared. Many
@@ -23,8 +24,16 @@ RULE_CHOICES = [
     ("mdc7", "XmR: Making Data Count, seven-point rules"),
     ("mdc6", "XmR: Making Data Count, six-point rules (2024)"),
 ]
+DIRECTION_CHOICES = [
+    ("neutral", "Neither: no direction is better"),
+    ("increase", "Higher is better"),
+    ("decrease", "Lower is better"),
+]
 # The fields that, in a page address, mean "draw a chart" rather than "show the empty form".
-FIELDS = ("data", "chart", "rules", "baseline", "changes", "astronomical", "title", "units")
+FIELDS = (
+    "data", "chart", "rules", "baseline", "changes", "astronomical", "title", "units",
+    "direction", "target", "rebase", "screen",
+)  # fmt: skip
 
 
 class RunChartForm(forms.Form):
@@ -73,6 +82,37 @@ class RunChartForm(forms.Form):
             "max_value": f"The baseline can be at most {MAX_POINTS:,} points.",
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+    )
+    direction = forms.ChoiceField(
+        required=False,
+        choices=DIRECTION_CHOICES,
+        initial="neutral",
+        label="Which way is better?",
+        help_text="Used to say whether a change is an improvement or a concern.",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose higher is better, lower is better, or neither."},
+    )
+    target = forms.CharField(
+        required=False,
+        max_length=30,
+        label="Target (optional)",
+        help_text="For example 95. An XmR chart says whether the target will be met.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
+        error_messages={"max_length": "Keep the target to 30 characters, such as 95."},
+    )
+    rebase = forms.CharField(
+        required=False,
+        max_length=300,
+        label="New phases: where the process changed (optional)",
+        help_text=(
+            "The first point of each new phase, by its label or number, separated by "
+            "commas. Each phase gets its own centre line and limits."
+        ),
+        error_messages={"max_length": "Keep the new phases to 300 characters."},
+    )
+    screen = forms.BooleanField(
+        required=False,
+        label="Leave out unusually large moving ranges before setting the limits (screening)",
     )
     changes = forms.CharField(
         required=False,
@@ -126,6 +166,15 @@ class RunChartForm(forms.Form):
             )
         return data
 
+    def clean_target(self) -> str:
+        text = self.cleaned_data.get("target") or ""
+        _, problem = parse_target(text)
+        if problem:
+            raise forms.ValidationError(
+                "The target must be a number, such as 95: leave it empty for no target."
+            )
+        return text
+
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")
         if not upload:
@@ -164,6 +213,10 @@ class RunChartForm(forms.Form):
             self.add_error("data", message)
             return cleaned
         parsed: Parsed = parse_data(text)
+        if not parsed.points and parsed.too_large:
+            for message in parsed.messages:
+                self.add_error(field, message)
+            return cleaned
         if not parsed.points:
             self.add_error(
                 field,

@@ -7,7 +7,6 @@ and so are the download buttons for data too long for an address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -21,16 +20,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 from guides.library.models import GlossaryTerm
 from guides.measurement import charts
 from guides.measurement.forms import FIELDS, MAX_ADDRESS_DATA, MAX_POSTED_DATA, RunChartForm
+from guides.measurement.icons import icons
+from guides.measurement.maker import Chart, chart_from_form
+from guides.measurement.markers import TYPE_STYLES
+from guides.measurement.options import api_options
 from guides.measurement.runchart import (
+    PUBLISHED_RUNS_MAX,
     RULE_SET_NAMES,
     Analysis,
     analyse,
     explain,
     format_number,
     no_signal_parts,
-    parse_changes,
-    parse_point_list,
     parse_values,
+    runs_limits_source,
 )
 
 # Glossary entries the page links to; only those that exist are linked.
@@ -39,6 +42,12 @@ GLOSSARY_SLUGS = (
     "trend", "control-limits", "special-cause-variation", "common-cause-variation",
     "astronomical-data-point", "moving-range", "baseline", "pdsa",
 )  # fmt: skip
+
+DIRECTION_NAMES = {
+    "neutral": "Neither (no direction set)",
+    "increase": "Higher is better",
+    "decrease": "Lower is better",
+}
 
 RULE_NAMES = {
     "shift": "Shift",
@@ -70,46 +79,7 @@ EXAMPLE = {
 API_EXAMPLE = "values=12,15,14,16,13,18,17,15,14,16&chart=run"
 
 
-@dataclass
-class Chart:
-    analysis: Analysis
-    labels: list[str | None]
-    title: str
-    units: str
-    changes: list[charts.Change]
-    messages: list[str]
-
-    def scene(self) -> charts.Scene:
-        return charts.build_scene(
-            self.analysis, self.labels, title=self.title, units=self.units, changes=self.changes
-        )
-
-
-def _chart_from(form: RunChartForm) -> Chart:
-    """Everything needed to draw, from a valid form."""
-    cleaned = form.cleaned_data
-    parsed = cleaned["parsed"]
-    labels = parsed.labels
-    change_list, change_messages = parse_changes(cleaned.get("changes") or "", labels)
-    marked, marked_messages = parse_point_list(cleaned.get("astronomical") or "", labels)
-    analysis = analyse(
-        parsed.values,
-        chart=cleaned.get("chart") or "run",
-        rules=cleaned.get("rules") or None,
-        baseline=cleaned.get("baseline"),
-        astronomical=marked,
-    )
-    units = (cleaned.get("units") or "").strip()
-    if not units and parsed.headers and parsed.headers[1]:
-        units = parsed.headers[1][:60]  # the value column's heading
-    return Chart(
-        analysis=analysis,
-        labels=labels,
-        title=(cleaned.get("title") or "").strip(),
-        units=units,
-        changes=[charts.Change(i, text) for i, text in change_list],
-        messages=parsed.messages + change_messages + marked_messages + analysis.warnings,
-    )
+_chart_from = chart_from_form
 
 
 def _bound_form(request: HttpRequest, max_data: int) -> RunChartForm | None:
@@ -120,6 +90,8 @@ def _bound_form(request: HttpRequest, max_data: int) -> RunChartForm | None:
     data = data.copy()
     if not data.get("chart"):
         data["chart"] = "run"  # so the form shows what was drawn
+    if not data.get("direction"):
+        data["direction"] = "neutral"
     if request.method == "POST":
         return RunChartForm(data, request.FILES, max_data=max_data)
     return RunChartForm(data, max_data=max_data, file_chosen=bool(data.get("file")))
@@ -145,6 +117,10 @@ def _address_data(form: RunChartForm, chart: Chart) -> dict[str, str]:
         "astronomical": cleaned.get("astronomical") or "",
         "title": cleaned.get("title") or "",
         "units": cleaned.get("units") or "",
+        "direction": chart.analysis.direction if chart.analysis.direction != "neutral" else "",
+        "target": cleaned.get("target") or "",
+        "rebase": cleaned.get("rebase") or "",
+        "screen": "1" if cleaned.get("screen") else "",
     }
     return {key: value for key, value in params.items() if value}
 
@@ -165,7 +141,10 @@ def _table(chart: Chart) -> list[dict]:
         notes.setdefault(change.index, []).append(f"Change {letter}: {change.text}")
     for i in analysis.astronomical:
         notes.setdefault(i, []).append("Marked astronomical")
-    ranges = [None, *analysis.moving_ranges]
+    for phase in analysis.phases[1:]:
+        notes.setdefault(phase.start, []).insert(0, "New phase starts")
+    ranges = analysis.phase_moving_ranges()
+    types = analysis.point_types
     rows = []
     for i, value in enumerate(analysis.values):
         rows.append(
@@ -177,53 +156,100 @@ def _table(chart: Chart) -> list[dict]:
                 "baseline": i < analysis.baseline,
                 "notes": sorted(set(notes.get(i, [])), key=notes.get(i, []).index),
                 "signal": any(n.startswith("Signal") for n in notes.get(i, [])),
+                "phase": analysis.phase_of(i) + 1,
+                "type": TYPE_STYLES[types[i]].name if types and types[i] != "common_cause" else "",
             }
         )
     return rows
 
 
+def _phase_rows(analysis: Analysis) -> list[tuple[str, str]]:
+    """One row a phase, when there are several: its points, centre line and limits."""
+    centre = "median" if analysis.chart == "run" else "mean"
+    rows = []
+    for k, phase in enumerate(analysis.phases, start=1):
+        text = (
+            f"points {phase.start + 1} to {phase.end + 1}: {centre} {format_number(phase.centre)}"
+        )
+        if phase.fixed < phase.n:
+            text += f" (of its first {phase.fixed})"
+        if phase.limits:
+            text += (
+                f", limits {format_number(phase.limits.lower)} to "
+                f"{format_number(phase.limits.upper)}"
+            )
+        rows.append((f"Phase {k}", text))
+    return rows
+
+
+def _runs_row(analysis: Analysis) -> str:
+    runs = f"{analysis.runs:,}"
+    if analysis.runs_expected:
+        low, high = analysis.runs_expected
+        source = runs_limits_source(analysis.useful)
+        how = (
+            "from the published table"
+            if source == "table"
+            else "worked out exactly: the published table's value for this many points "
+            "could not be checked"
+            if analysis.useful <= PUBLISHED_RUNS_MAX
+            else "worked out exactly"
+        )
+        runs += f" (between {low} and {high} expected by chance, {how})"
+    return runs
+
+
 def _summary(analysis: Analysis) -> list[tuple[str, str]]:
     """The figures behind the chart, as (name, value) pairs."""
     rows = [("Points", f"{analysis.n:,}")]
+    several = len(analysis.phases) > 1
+    if several:
+        rows += _phase_rows(analysis)
     centre = "Median" if analysis.chart == "run" else "Mean"
     of = (
         f" (of the first {analysis.baseline}, the baseline)"
-        if analysis.baseline < analysis.n
+        if analysis.baseline < analysis.n and not several
         else ""
     )
-    rows.append((centre, f"{format_number(analysis.centre)}{of}"))
+    latest = " (latest phase)" if several else ""
+    rows.append((f"{centre}{latest}", f"{format_number(analysis.centre)}{of}"))
     if analysis.limits:
         limits = analysis.limits
-        rows.append(("Average moving range", format_number(limits.average_moving_range)))
+        amr = format_number(limits.average_moving_range)
+        if limits.screened:
+            amr += f" ({limits.screened} unusually large left out)"
+        rows.append((f"Average moving range{latest}", amr))
         rows.append(
-            ("Process limits", f"{format_number(limits.lower)} to {format_number(limits.upper)}")
+            (
+                f"Process limits{latest}",
+                f"{format_number(limits.lower)} to {format_number(limits.upper)}",
+            )
         )
         rows.append(
             (
-                "Two-sigma lines",
+                f"Two-sigma lines{latest}",
                 f"{format_number(limits.lower_two_sigma)} and "
                 f"{format_number(limits.upper_two_sigma)}",
             )
         )
+    rows.append(("Which way is better", DIRECTION_NAMES[analysis.direction]))
+    if analysis.target is not None:
+        rows.append(("Target", format_number(analysis.target)))
     if analysis.chart == "run":
-        rows.append(("Points not on the median", f"{analysis.useful:,}"))
+        rows.append((f"Points not on the median{latest}", f"{analysis.useful:,}"))
     if analysis.rules == "ihi":
-        runs = f"{analysis.runs:,}"
-        if analysis.runs_expected:
-            low, high = analysis.runs_expected
-            runs += f" (between {low} and {high} expected by chance)"
-        rows.append(("Runs", runs))
+        rows.append((f"Runs{latest}", _runs_row(analysis)))
     elif analysis.rules == "anhoej" and analysis.extra:
         rows.append(
             (
-                "Longest run",
+                f"Longest run{latest}",
                 f"{analysis.longest_run} "
                 f"(more than {analysis.extra['longest_run_limit']} is unusual)",
             )
         )
         rows.append(
             (
-                "Times the line crosses the median",
+                f"Times the line crosses the median{latest}",
                 f"{analysis.crossings} (fewer than {analysis.extra['crossings_limit']} is unusual)",
             )
         )
@@ -261,12 +287,20 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         svg: SafeString = mark_safe(
             charts.to_svg(chart.scene())
         )  # every text node escaped in drawing/svg.py
+        svg_phone: SafeString = mark_safe(
+            charts.to_svg(chart.scene(width=charts.PHONE_WIDTH), id_prefix="run-chart-phone")
+        )  # as above
         context.update(
             chart=chart,
             svg=svg,
+            svg_phone=svg_phone,
             analysis=chart.analysis,
             explanations=_explanations(chart),
             no_signal=no_signal_parts(chart.analysis),
+            icons=[
+                {**i, "svg": mark_safe(i["svg"])} for i in icons(chart.analysis)
+            ],  # no user text
+            phased=len(chart.analysis.phases) > 1,
             summary=_summary(chart.analysis),
             rows=_table(chart),
             change_list=[
@@ -281,6 +315,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
             svg_url=f"{reverse('measurement:run-chart-svg')}?{query}" if fits else "",
             png_url=f"{reverse('measurement:run-chart-png')}?{query}" if fits else "",
             hidden=params if not fits else {},
+            chart_settings=params,  # for panels: "Add this chart to a local example"
             uploaded=request.method == "POST",
         )
         if request.method == "POST" and fits:
@@ -335,24 +370,14 @@ def chart_png(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _int_list(text: str) -> tuple[list[int], list[str]]:
-    found, bad = [], []
-    for token in text.replace(";", ",").split(","):
-        token = token.strip()
-        if not token:
-            continue
-        if token.isdigit():
-            found.append(int(token))
-        else:
-            bad.append(token)
-    return found, bad
-
-
 @require_safe
 def api_run_chart(request: HttpRequest) -> JsonResponse:
     """GET /api/run-chart/?values=3,5,4&chart=run|xmr&baseline=N&rules=ihi|anhoej|mdc6|mdc7
 
-    Optional: astronomical=zero-based indices of points a person judged astronomical.
+    Optional: direction=increase|decrease|neutral (which way is better; neutral by
+    default), target=X, rebase=zero-based points where a new phase starts, screen=1 to
+    leave out outlying moving ranges, astronomical=zero-based indices of points a person
+    judged astronomical.
     """
     text = request.GET.get("values", "")
     if not text.strip():
@@ -365,28 +390,13 @@ def api_run_chart(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"error": "No numbers were found in values.", "warnings": parsed.messages}, status=400
         )
-    warnings = list(parsed.messages)
-    baseline = None
-    raw_baseline = request.GET.get("baseline", "").strip()
-    if raw_baseline:
-        if raw_baseline.isdigit():
-            baseline = int(raw_baseline)
-        else:
-            warnings.append(
-                f"baseline “{raw_baseline[:20]}” is not a whole number: all the points are used."
-            )
-    marked, bad = _int_list(request.GET.get("astronomical", ""))
-    if bad or any(i >= len(parsed.points) for i in marked):
-        warnings.append(
-            "astronomical takes zero-based point numbers within the data; others were ignored."
-        )
+    options, warnings = api_options(request.GET, len(parsed.points))
     analysis = analyse(
         parsed.values,
         chart=request.GET.get("chart", "run") or "run",
         rules=request.GET.get("rules") or None,
-        baseline=baseline,
-        astronomical=marked,
+        **options,
     )
     data = analysis.as_json()
-    data["warnings"] = warnings + data["warnings"]
+    data["warnings"] = parsed.messages + warnings + data["warnings"]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -100,7 +100,8 @@ def example_fields(example: LocalExample, guide_slug: str, tag_names: list[str])
         "tags": _bars(sorted(t.lower() for t in tag_names)),
         "keywords": " ".join(sorted(tag_names)),
         "summary": example.setting,
-        "body": example.text,
+        # With its charts' titles and plain-words findings (guides/examples/charts.py).
+        "body": " ".join([example.text, *(c.search_text() for c in example.charts.all())]),
     }
 
 
@@ -121,7 +122,7 @@ def reindex_examples(batch_size: int = 1000) -> int:
         published = LocalExample.objects.published().select_related("guide").order_by("pk")
         count = 0
         batch = []
-        for example in published.prefetch_related("tags").iterator(chunk_size=batch_size):
+        for example in published.prefetch_related("tags", "charts").iterator(chunk_size=batch_size):
             names = [t.name for t in example.tags.all()]
             fields = example_fields(example, example.guide.slug, names)
             batch.append(SearchDocument(kind="example", object_id=example.pk, **fields))

@@ -65,6 +65,7 @@ class ItemKind(models.TextChoices):
     TERM = "term", "Glossary term"
     EXAMPLE = "example", "Local example"
     NOTE = "note", "Note or exercise"
+    CHART = "chart", "Chart"  # a run or XmR chart from the maker, with its explanation
 
 
 class ModuleQuerySet(models.QuerySet):
@@ -201,7 +202,7 @@ class Module(VersionedModel):
         )
         fields = [
             "order", "kind", "guide_id", "section_id", "tool_id", "term_id", "example_id",
-            "title", "text", "text_html", "minutes", "for_participants",
+            "title", "text", "text_html", "minutes", "for_participants", "chart_settings",
         ]  # fmt: skip
         ModuleItem.objects.bulk_create(
             ModuleItem(module=copy, **{f: getattr(item, f) for f in fields})
@@ -240,6 +241,8 @@ class ModuleItem(models.Model):
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     # Notes only: an exercise for everyone, or a note for the trainer's edition only.
     for_participants = models.BooleanField(default=True)
+    # Charts only: the run chart maker's settings (its GET parameters); `text` explains it.
+    chart_settings = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -249,7 +252,7 @@ class ModuleItem(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.kind == ItemKind.NOTE:
+        if self.kind in (ItemKind.NOTE, ItemKind.CHART):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or "text" in update_fields:
                 self.render()
@@ -278,7 +281,7 @@ class ModuleItem(models.Model):
     @property
     def missing(self) -> bool:
         """A content item whose content has gone (or an example no longer published)."""
-        if self.kind == ItemKind.NOTE:
+        if self.kind in (ItemKind.NOTE, ItemKind.CHART):
             return False
         target = self.target
         if target is None:
@@ -297,17 +300,18 @@ class ModuleItem(models.Model):
 
     @property
     def current_title(self) -> str:
-        if self.kind == ItemKind.NOTE or self.missing:
+        if self.kind in (ItemKind.NOTE, ItemKind.CHART) or self.missing:
             return self.title
         return self.title_of(self.kind, self.target)
 
     @property
     def renamed(self) -> bool:
-        return not self.missing and self.kind != ItemKind.NOTE and self.current_title != self.title
+        own = (ItemKind.NOTE, ItemKind.CHART)
+        return not self.missing and self.kind not in own and self.current_title != self.title
 
     @property
     def url(self) -> str:
-        if self.kind == ItemKind.NOTE or self.missing:
+        if self.kind in (ItemKind.NOTE, ItemKind.CHART) or self.missing:
             return ""
         return self.target.get_absolute_url()
 

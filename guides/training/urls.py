@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guides.training import charts
 from guides.training.views import handouts, modules
 
 app_name = "training"
@@ -9,6 +10,7 @@ urlpatterns = [
     path("modules/", modules.module_list, name="list"),
     path("modules/new/", modules.module_new, name="new"),
     path("modules/add/", modules.add_from_page, name="add-from-page"),
+    path("modules/add-chart/", charts.chart_to_module, name="chart-to-module"),
     path("modules/<int:pk>/", modules.module_detail, name="detail"),
     path("modules/<int:pk>/edit/", modules.module_edit, name="edit"),
     path("modules/<int:pk>/items/add/", modules.item_add, name="item-add"),

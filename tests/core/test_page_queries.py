@@ -32,7 +32,7 @@ PAGES = [
     (None, "/api/search/?q=pdsa", 7),
     (None, "/examples/", 6),
     (None, f"/examples/?guide={GUIDE}&tag=discharge", 7),
-    (None, "/examples/{example}/", 3),
+    (None, "/examples/{example}/", 4),  # + its charts
     (None, "/run-chart/", 0),
     (None, "/run-chart/?data=1%0A2%0A3%0A4%0A5%0A6%0A7%0A8%0A9%0A10%0A11%0A12", 1),
     (None, "{module_link}", 3),
@@ -42,15 +42,15 @@ PAGES = [
     ("facilitator", f"/guides/{GUIDE}/", 10),
     ("facilitator", "/examples/mine/", 6),
     ("facilitator", "/examples/new/", 8),
-    ("facilitator", "/examples/{draft}/", 7),
+    ("facilitator", "/examples/{draft}/", 8),  # + its charts
     ("facilitator", "/examples/{draft}/edit/", 11),
     ("editor", "/examples/review/", 6),
-    ("editor", "/examples/{submitted}/", 7),
+    ("editor", "/examples/{submitted}/", 8),  # + its charts
     ("trainer", "/modules/", 6),
     ("trainer", "/modules/new/", 4),
     ("trainer", "/modules/{module}/", 7),
     ("trainer", "/modules/{module}/edit/", 5),
-    ("trainer", "/modules/{module}/handout/", 8),
+    ("trainer", "/modules/{module}/handout/", 9),  # + the examples' charts, in one query
     ("trainer", f"/guides/{GUIDE}/", 11),
 ]
 

@@ -20,6 +20,7 @@ def test_each_app_adds_its_parts_to_the_library_pages():
         "guide:actions": ["training"],
         "tool:actions": ["training"],
         "term:after": ["training"],
+        "run-chart:after": ["examples-add-chart", "training-add-chart"],
     }
 
 

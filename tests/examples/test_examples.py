@@ -508,8 +508,8 @@ def count_queries(client, url: str) -> int:
     [
         ("/examples/", "anonymous", 6),
         ("/examples/?guide=process-mapping&tool=run-charts&tag=shared", "anonymous", 8),
-        ("/examples/{pk}/", "anonymous", 3),
-        ("/examples/{pk}/", "editor", 7),
+        ("/examples/{pk}/", "anonymous", 4),  # + its charts
+        ("/examples/{pk}/", "editor", 8),  # + its charts
         ("/examples/{pk}/edit/", "editor", 11),
         ("/examples/mine/", "author", 6),
         ("/examples/review/", "editor", 6),

@@ -29,6 +29,7 @@ from guides.measurement.runchart import (
     runs_about,
     runs_distribution,
     runs_limits,
+    runs_limits_exact,
     xmr_limits,
 )
 
@@ -245,16 +246,16 @@ def _limits_by_counting(useful: int) -> tuple[int, int]:
     return low, high
 
 
-def test_runs_limits_for_10_20_and_30_useful_points():
+def test_exact_runs_limits_for_10_20_and_30_useful_points():
     # The expected ranges: fewer runs than the first, or more than the second, is a signal.
-    assert runs_limits(10) == (3, 9)
-    assert runs_limits(20) == (7, 15)
-    assert runs_limits(30) == (11, 21)
+    assert runs_limits_exact(10) == (3, 9)
+    assert runs_limits_exact(20) == (7, 15)
+    assert runs_limits_exact(30) == (11, 21)
 
 
 @pytest.mark.parametrize("useful", [10, 11, 15, 20, 25, 30, 45, 60, 61, 100])
-def test_runs_limits_match_a_count_of_every_arrangement(useful):
-    assert runs_limits(useful) == _limits_by_counting(useful)
+def test_exact_runs_limits_match_a_count_of_every_arrangement(useful):
+    assert runs_limits_exact(useful) == _limits_by_counting(useful)
 
 
 def test_runs_limits_for_ten_points_by_brute_force():
@@ -266,7 +267,7 @@ def test_runs_limits_for_ten_points_by_brute_force():
         runs.append(1 + sum(a != b for a, b in itertools.pairwise(sides)))
     assert runs.count(2) == 2 and runs.count(3) == 8
     assert runs.count(10) == 2 and runs.count(9) == 8
-    assert runs_limits(10) == (3, 9)
+    assert runs_limits_exact(10) == (3, 9) == runs_limits(10)
 
 
 def test_the_runs_formula_matches_counting():
@@ -304,7 +305,7 @@ def test_a_shift_interrupted_by_a_point_on_the_median_still_counts():
     shifts = rules(analysis, "shift")
     assert len(shifts) == 1
     assert shifts[0].points == [4, 5, 6, 8, 9, 10]  # point 7 is skipped, not counted
-    assert shifts[0].detail == {"side": "above", "skipped": 1}
+    assert shifts[0].detail == {"side": "above", "skipped": 1} and shifts[0].phase == 0
     # Had the point on the median broken it, there would be two runs of three: no shift.
     assert find_shifts(values, 5, 6, skip_on_centre=False) == []
 
@@ -350,9 +351,12 @@ def test_too_few_runs():
     values = [1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 8, 9, 8, 9, 8, 9, 8, 9, 8, 9]
     analysis = analyse(values)
     assert analysis.runs == 2 and analysis.useful == 20
-    assert analysis.runs_expected == (7, 15)
+    assert analysis.runs_expected == (6, 16)  # the published table's row for 20
     runs = rules(analysis, "runs")
-    assert len(runs) == 1 and runs[0].detail == {"too": "few"}
+    assert len(runs) == 1
+    assert runs[0].detail == {
+        "too": "few", "runs": 2, "useful": 20, "low": 6, "high": 16, "source": "table"
+    }  # fmt: skip
     assert runs[0].points == list(range(20))
 
 
@@ -360,13 +364,13 @@ def test_too_many_runs():
     values = [1, 9] * 10
     analysis = analyse(values)
     assert analysis.runs == 20
-    assert [s.detail for s in rules(analysis, "runs")] == [{"too": "many"}]
+    assert [s.detail["too"] for s in rules(analysis, "runs")] == ["many"]
 
 
 def test_runs_within_the_expected_range_are_not_a_signal():
     values = [1, 2, 9, 8, 1, 2, 9, 8, 1, 2, 9, 8, 1, 2, 9, 8, 1, 2, 9, 8]
     analysis = analyse(values)
-    assert analysis.runs == 10 and analysis.runs_expected == (7, 15)
+    assert analysis.runs == 10 and analysis.runs_expected == (6, 16)
     assert analysis.signals == []
 
 
@@ -427,7 +431,7 @@ def test_anhoej_too_few_crossings():
     values = [1, 2, 1, 2, 9, 8, 9, 8, 1, 2, 1, 9, 8, 9, 2, 1, 2, 8, 9, 8]
     analysis = analyse(values, rules="anhoej")
     assert analysis.crossings == 5 and analysis.useful == 20
-    assert [s.detail for s in rules(analysis, "runs")] == [{"too": "few", "limit": 6}]
+    assert [(s.detail["too"], s.detail["limit"]) for s in rules(analysis, "runs")] == [("few", 6)]
     assert analysis.runs_expected == (7, None)
     assert rules(analysis, "shift") == []  # no run longer than 7
     assert rules(analysis, "trend") == []  # Anhøj's rules have no trend rule
@@ -505,10 +509,12 @@ def test_two_out_of_three_beyond_the_same_two_sigma_line():
 def test_two_of_three_on_different_sides_is_not_a_signal():
     analysis = analyse([*STEADY, 14, 10, 6, 10], chart="xmr", baseline=20)
     assert rules(analysis, "two-of-three") == []
-    low = analyse([*STEADY, 6, 6, 10], chart="xmr", baseline=20)
+    low = analyse([*STEADY, 6, 6, 8], chart="xmr", baseline=20)
     assert [(s.points, s.detail["side"]) for s in rules(low, "two-of-three")] == [
         ([20, 21], "below")
     ]
+    # All three points must be on that side of the mean: 10 is on it.
+    assert rules(analyse([*STEADY, 6, 6, 10], chart="xmr", baseline=20), "two-of-three") == []
 
 
 def test_all_equal_values_give_a_zero_moving_range_without_error():

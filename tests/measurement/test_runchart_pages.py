@@ -71,7 +71,7 @@ def test_the_example_shows_a_shift_explained_in_plain_words(client):
     assert '<a href="/glossary/shift/">shift</a>' in html
     assert '<a href="/glossary/median/">median</a>' in html
     assert "Median 15 (of the first 12, the baseline)" in words
-    assert "Runs 10 (between 5 and 12 expected by chance)" in words
+    assert "Runs 10 (between 5 and 12 expected by chance, from the published table)" in words
     # The change marker, in words as well as on the chart.
     assert "A, at point 13 (Week 13): board round at 8.30am" in words
 
@@ -250,8 +250,8 @@ def test_png_download(client):
     svg = ET.fromstring(client.get(f"/run-chart/chart.svg?{urlencode(EXAMPLE)}").content)
     assert image.format == "PNG"
     assert image.size == (2 * int(svg.get("width")), 2 * int(svg.get("height")))
-    # The signal diamonds are drawn: their orange is in the picture.
-    assert (237, 139, 0) in {colour for _, colour in image.getcolors(1_000_000)}
+    # The signal triangles are drawn (no better direction: higher): their purple is there.
+    assert (170, 122, 217) in {colour for _, colour in image.getcolors(1_000_000)}
 
 
 def test_downloads_without_data_say_what_is_missing(client):
@@ -448,7 +448,8 @@ def test_api_xmr_with_a_baseline(client):
     }
     assert data["runs_expected"] is None
     assert {"rule": "outside-limits", "points": [20]} in data["signals"]
-    assert {"rule": "two-of-three", "points": [20, 21, 23]} in data["signals"]
+    # 30 is beyond the limit, so not "near" it (NHSRplotthedots): 21 and 23 are.
+    assert {"rule": "two-of-three", "points": [21, 23]} in data["signals"]
     assert data["rules"] == "mdc7"
 
 
@@ -482,13 +483,13 @@ def test_api_bad_input(client):
     assert "“pie” is not a chart type" in warnings
     assert "baseline “q” is not a whole number" in warnings
     assert "astronomical takes zero-based point numbers" in warnings
-    assert data["chart"] == "run" and data["points"] == 2
+    assert data["chart"] == "run" and data["count"] == 2
 
 
 def test_api_caps_ten_thousand_values(client):
     values = ",".join(str(i % 9) for i in range(10_000))
     data = client.get(f"/api/run-chart/?values={values}").json()
-    assert data["points"] == MAX_POINTS
+    assert data["count"] == MAX_POINTS == len(data["points"])
     assert "There were 10,000 points: only the first 1,000 are used." in data["warnings"][0]
 
 

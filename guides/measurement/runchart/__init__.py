@@ -4,18 +4,38 @@ Pure functions with no Django imports, so the rules can be tested as plain Pytho
 
 - `parse`: reading pasted or uploaded data, and the points a person names (changes made,
   astronomical points);
-- `rules`: the arithmetic, the rule sets and `analyse`;
+- `rules`: the arithmetic and the rule sets;
+- `runs`: the runs limits (the published table, and the exact calculation);
+- `analysis`: `analyse`, phase by phase, with point types and assurance;
 - `explain`: each signal in plain words, with glossary links.
 
 Everything public is re-exported here, so callers need not know which module holds it.
 """
 
+from guides.measurement.runchart.analysis import (
+    ASSURANCE_TYPES,
+    DEFAULT_DIRECTION,
+    DIRECTIONS,
+    MAX_PHASES,
+    POINT_TYPES,
+    Analysis,
+    Phase,
+    analyse,
+    assurance,
+    phase_bounds,
+    point_types,
+)
 from guides.measurement.runchart.explain import (
+    ASSURANCE_WORDS,
+    VARIATION_WORDS,
     Explanation,
     Part,
+    assurance_words,
     explain,
+    finding,
     format_number,
     no_signal_parts,
+    variation_words,
 )
 from guides.measurement.runchart.parse import (
     MAX_CHANGES,
@@ -34,18 +54,14 @@ from guides.measurement.runchart.parse import (
 from guides.measurement.runchart.rules import (
     CHART_TYPES,
     DEFAULT_RULES,
-    MIN_RUN_CHART_POINTS,
     MIN_XMR_BASELINE,
     RULE_SET_NAMES,
     RULE_SETS,
+    SCREEN_SCALE,
     TWO_SIGMA_SCALE,
     XMR_SCALE,
-    Analysis,
     Limits,
     Signal,
-    analyse,
-    anhoej_crossings_limit,
-    anhoej_longest_run_limit,
     find_outside_limits,
     find_shifts,
     find_trends,
@@ -55,14 +71,42 @@ from guides.measurement.runchart.rules import (
     moving_ranges,
     on_centre,
     runs_about,
-    runs_distribution,
-    runs_limits,
     side,
     xmr_limits,
 )
+from guides.measurement.runchart.runs import (
+    MIN_RUN_CHART_POINTS,
+    PUBLISHED_RUNS,
+    PUBLISHED_RUNS_MAX,
+    anhoej_crossings_limit,
+    anhoej_longest_run_limit,
+    runs_distribution,
+    runs_limits,
+    runs_limits_exact,
+    runs_limits_source,
+)
 
 __all__ = [
+    "ASSURANCE_WORDS",
+    "VARIATION_WORDS",
+    "assurance_words",
+    "finding",
+    "variation_words",
+    "ASSURANCE_TYPES",
     "CHART_TYPES",
+    "DEFAULT_DIRECTION",
+    "DIRECTIONS",
+    "MAX_PHASES",
+    "POINT_TYPES",
+    "PUBLISHED_RUNS",
+    "PUBLISHED_RUNS_MAX",
+    "SCREEN_SCALE",
+    "Phase",
+    "assurance",
+    "phase_bounds",
+    "point_types",
+    "runs_limits_exact",
+    "runs_limits_source",
     "DEFAULT_RULES",
     "MAX_CHANGES",
     "MAX_LABEL",

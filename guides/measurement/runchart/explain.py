@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE, Analysis
+from guides.measurement.runchart.analysis import Analysis
+from guides.measurement.runchart.rules import MIN_RUN_CHART_POINTS, MIN_XMR_BASELINE
 
 Part = tuple[str, str | None]  # text, and the glossary slug it links to (or None)
 
@@ -37,8 +38,13 @@ def format_number(value: float | None) -> str:
     size = abs(value)
     decimals = 1 if size >= 100 else 2 if size >= 1 else max(3, 2 - math.floor(math.log10(size)))
     # Round halves up, as people do: 7.345 is 7.35 (in binary it is 7.34499...).
-    exact = Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{exact:,f}".rstrip("0").rstrip(".") if "." in f"{exact:f}" else f"{exact:,f}"
+    # Enough precision for any float's digits at any scale: 1e30 to one decimal place, or
+    # 1e-300 to 302, would overflow the default 28 digits (decimal.InvalidOperation).
+    with localcontext(prec=700):
+        exact = Decimal(f"{value:.12g}").quantize(
+            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+        )
+        text = f"{exact:,f}".rstrip("0").rstrip(".") if "." in f"{exact:f}" else f"{exact:,f}"
     return "0" if text in ("-0", "") else text
 
 
@@ -68,6 +74,11 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
         where = _points_text(signal.points, labels)
         count = len(signal.points)
         detail = signal.detail
+        phase_note = (
+            f"In phase {detail['phase'] + 1}: "
+            if len(analysis.phases) > 1 and "phase" in detail
+            else ""
+        )
         if signal.rule == "shift":
             skipped = detail.get("skipped", 0)
             note = (
@@ -81,7 +92,9 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                     *centre_name,
                     (
                         f"{note}. That is longer than the {detail['limit']} you would expect by "
-                        f"chance with {analysis.useful} points off the median: an unusually long ",
+                        f"chance with {detail.get('useful', analysis.useful)} points off the "
+                        "median: "
+                        "an unusually long ",
                         None,
                     ),
                     ("run", "run"),
@@ -110,10 +123,12 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                 changed,
             ]
         elif signal.rule == "runs" and analysis.rules == "anhoej":
+            crossings = detail.get("crossings", analysis.crossings)
+            useful = detail.get("useful", analysis.useful)
             parts = [
                 (
-                    f"The line crosses the median only {analysis.crossings} "
-                    f"{'time' if analysis.crossings == 1 else 'times'}. With {analysis.useful} "
+                    f"{phase_note}The line crosses the median only {crossings} "
+                    f"{'time' if crossings == 1 else 'times'}. With {useful} "
                     f"points off the median, fewer than {detail['limit']} crossings is unusual: "
                     "the points stay on one side for long stretches (too few ",
                     None,
@@ -123,7 +138,11 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                 changed,
             ]
         elif signal.rule == "runs":
-            low, high = analysis.runs_expected or (0, 0)
+            low, high = detail.get("low"), detail.get("high")
+            if low is None:
+                low, high = analysis.runs_expected or (0, 0)
+            runs = detail.get("runs", analysis.runs)
+            useful = detail.get("useful", analysis.useful)
             if detail["too"] == "few":
                 meaning = (
                     "The points stay on one side of the median for long stretches, which "
@@ -136,12 +155,12 @@ def explain(analysis: Analysis, labels: Sequence[str | None] = ()) -> list[Expla
                     "teams or two shifts."
                 )
             parts = [
-                (f"Too {detail['too']} ", None),
+                (f"{phase_note}Too {detail['too']} ", None),
                 ("runs", "run"),
                 (
-                    f": the chart has {analysis.runs} "
-                    f"{'run' if analysis.runs == 1 else 'runs'}, where between {low} and {high} "
-                    f"are expected by chance for {analysis.useful} points off the median. "
+                    f": {'this phase' if phase_note else 'the chart'} has {runs} "
+                    f"{'run' if runs == 1 else 'runs'}, where between {low} and {high} "
+                    f"are expected by chance for {useful} points off the median. "
                     f"{meaning}",
                     None,
                 ),
@@ -201,3 +220,80 @@ def no_signal_parts(analysis: Analysis) -> list[Part]:
     if analysis.n < few:
         parts.append((" With so few points, that may change as you collect more.", None))
     return parts
+
+
+VARIATION_WORDS = {
+    "common_cause": (
+        "Common cause",
+        "the latest points show only the everyday ups and downs, with no sign of change.",
+    ),
+    "special_cause_improvement": (
+        "Special cause improvement",
+        "the latest points show a real change for the better.",
+    ),
+    "special_cause_concern": (
+        "Special cause concern",
+        "the latest points show a real change for the worse: find out what happened.",
+    ),
+    "special_cause_neutral_high": (
+        "Special cause, higher",
+        "the latest points show a real change upwards.",
+    ),
+    "special_cause_neutral_low": (
+        "Special cause, lower",
+        "the latest points show a real change downwards.",
+    ),
+}
+
+ASSURANCE_WORDS = {
+    "consistent_pass": (
+        "Consistently passing",
+        "the target lies outside the limits on the good side, so it will be met every time "
+        "unless the process changes.",
+    ),
+    "consistent_fail": (
+        "Consistently failing",
+        "the target lies outside the limits on the wrong side, so it will not be met unless "
+        "the process itself is changed.",
+    ),
+    "inconsistent": (
+        "Inconsistent",
+        "the target lies within the limits, so it will sometimes be met and sometimes not, "
+        "by chance alone.",
+    ),
+}
+
+
+def variation_words(kind: str | None) -> str:
+    """The latest point's type in plain words: "Special cause improvement: the latest..."."""
+    if kind not in VARIATION_WORDS:
+        return ""
+    name, meaning = VARIATION_WORDS[kind]
+    return f"{name}: {meaning}"
+
+
+def assurance_words(kind: str | None) -> str:
+    """The assurance in plain words: "Inconsistent: the target lies within the limits..."."""
+    if kind not in ASSURANCE_WORDS:
+        return ""
+    name, meaning = ASSURANCE_WORDS[kind]
+    return f"{name}: {meaning}"
+
+
+def finding(analysis: Analysis) -> str:
+    """One plain-words sentence or two on what the chart shows, for search and summaries."""
+    if not analysis.n:
+        return "No data."
+    parts = []
+    if analysis.chart == "xmr" and analysis.variation:
+        parts.append(variation_words(analysis.variation))
+    elif analysis.signals:
+        count = len(analysis.signals)
+        parts.append(
+            f"{count} {'signal' if count == 1 else 'signals'}: something has probably changed."
+        )
+    else:
+        parts.append("No signals: the variation looks like the everyday ups and downs.")
+    if analysis.assurance:
+        parts.append(assurance_words(analysis.assurance))
+    return " ".join(parts)

@@ -19,6 +19,9 @@ MAX_POINTS = 1000
 MAX_LABEL = 40
 # How many "not a number" lines to name before summarising the rest.
 MAX_NAMED_PROBLEMS = 5
+# Values further from zero than this are refused: beyond it a float no longer holds every
+# whole number, and no measure of a service comes near it.
+MAX_MAGNITUDE = 1e15
 
 
 # --------------------------------------------------------------------------------------
@@ -39,6 +42,7 @@ class Parsed:
     messages: list[str] = field(default_factory=list)
     headers: tuple[str, str] | None = None  # column names, when the first row had them
     capped_from: int | None = None  # how many points there were before the cap
+    too_large: int = 0  # values left out for being beyond MAX_MAGNITUDE
 
     @property
     def values(self) -> list[float]:
@@ -152,6 +156,18 @@ def _not_a_number_messages(problems: list[tuple[str, str]]) -> list[str]:
     return messages
 
 
+def _too_large_messages(problems: list[tuple[str, str]]) -> list[str]:
+    messages = [
+        f"{where}: “{_clip_label(text)}” is too large to chart (values must be between "
+        f"−{MAX_MAGNITUDE:,.0f} and {MAX_MAGNITUDE:,.0f}), so it was left out."
+        for where, text in problems[:MAX_NAMED_PROBLEMS]
+    ]
+    if len(problems) > MAX_NAMED_PROBLEMS:
+        more = len(problems) - MAX_NAMED_PROBLEMS
+        messages.append(f"{more:,} more {'value was' if more == 1 else 'values were'} too large.")
+    return messages
+
+
 def _finish(points: list[Point], messages: list[str], max_points: int, **kwargs) -> Parsed:
     capped_from = None
     if len(points) > max_points:
@@ -171,7 +187,7 @@ def parse_values(text: str, max_points: int = MAX_POINTS) -> Parsed:
         tokens = re.split(r"[,;\t\n]", text)
     else:
         tokens = text.split()
-    points, problems, units = [], [], False
+    points, problems, large, units = [], [], [], False
     position = 0
     for token in tokens:
         if not token.strip():
@@ -181,12 +197,15 @@ def parse_values(text: str, max_points: int = MAX_POINTS) -> Parsed:
         if parsed is None:
             problems.append((f"Value {position}", token.strip()))
             continue
+        if abs(parsed[0]) > MAX_MAGNITUDE:
+            large.append((f"Value {position}", token.strip()))
+            continue
         points.append(Point(None, parsed[0], position))
         units = units or parsed[1]
-    messages = _not_a_number_messages(problems)
+    messages = _not_a_number_messages(problems) + _too_large_messages(large)
     if units:
         messages.append("Units and symbols such as “%” were ignored: only the numbers are charted.")
-    return _finish(points, messages, max_points)
+    return _finish(points, messages, max_points, too_large=len(large))
 
 
 def parse_data(text: str, max_points: int = MAX_POINTS) -> Parsed:
@@ -218,6 +237,7 @@ def parse_data(text: str, max_points: int = MAX_POINTS) -> Parsed:
 
     points: list[Point] = []
     problems: list[tuple[str, str]] = []
+    large: list[tuple[str, str]] = []
     headers = None
     units = extra_columns = False
     for index, (n, cells) in enumerate(split):
@@ -230,16 +250,19 @@ def parse_data(text: str, max_points: int = MAX_POINTS) -> Parsed:
             else:
                 problems.append((f"Line {n}", value_text))
             continue
+        if abs(parsed[0]) > MAX_MAGNITUDE:
+            large.append((f"Line {n}", value_text))
+            continue
         extra_columns = extra_columns or extra
         units = units or parsed[1]
         points.append(Point(_clip_label(label), parsed[0], n))
 
-    messages = _not_a_number_messages(problems)
+    messages = _not_a_number_messages(problems) + _too_large_messages(large)
     if extra_columns:
         messages.append("Only the first two columns (label and value) are used.")
     if units:
         messages.append("Units and symbols such as “%” were ignored: only the numbers are charted.")
-    return _finish(points, messages, max_points, headers=headers)
+    return _finish(points, messages, max_points, headers=headers, too_large=len(large))
 
 
 # --------------------------------------------------------------------------------------
@@ -310,7 +333,9 @@ def parse_changes(
     return changes, messages
 
 
-def parse_point_list(text: str, labels: Sequence[str | None]) -> tuple[list[int], list[str]]:
+def parse_point_list(
+    text: str, labels: Sequence[str | None], *, purpose: str = "marked as astronomical"
+) -> tuple[list[int], list[str]]:
     """Points named by number or label, separated by commas or new lines."""
     found: set[int] = set()
     messages = []
@@ -321,7 +346,7 @@ def parse_point_list(text: str, labels: Sequence[str | None]) -> tuple[list[int]
         if index is None:
             messages.append(
                 f"“{_clip(token.strip())}” is not a point number or a label from your data, "
-                "so it was not marked as astronomical."
+                f"so it was not {purpose}."
             )
         else:
             found.add(index)

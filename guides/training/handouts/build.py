@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from guides.examples.charts import chart_blocks
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.training.charts import chart_html
 from guides.training.handouts.document import (
     EDITIONS,
     TRAINER,
@@ -203,6 +205,8 @@ def _example_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
         )
         if rendered.html:
             blocks.append(Block(title, safe(rendered)))
+    charts = chart_blocks(example, anchor)  # drawn as vector SVG (guides/examples/charts.py)
+    blocks += [Block(title, html) for title, html, _ in charts]
     facts = [("Where", example.setting)] if example.setting else []
     return HandoutItem(
         anchor=anchor,
@@ -212,7 +216,7 @@ def _example_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
         address=absolute(press.base, example.get_absolute_url()),
         facts=facts,
         blocks=blocks,
-        text=example.text,
+        text=" ".join([example.text, *(text for _, _, text in charts)]),
     )
 
 
@@ -232,6 +236,22 @@ def _note_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
     )
 
 
+def _chart_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
+    html, finding = chart_html(item, id_prefix=f"{anchor}-chart")
+    rendered = press.render(item.text, id_prefix=f"{anchor}-chart-", top=3, content=False)
+    blocks = [Block("", html or mark_safe("<p>This chart can no longer be drawn.</p>"))]
+    if rendered.html:
+        blocks.append(Block("", safe(rendered)))
+    return HandoutItem(
+        anchor=anchor,
+        kind=ItemKind.CHART,
+        kind_label="Chart",
+        title=item.title or "Chart",
+        blocks=blocks,
+        text=f"{item.title} {finding} {rendered.text}",
+    )
+
+
 ItemBuilder = Callable[[ModuleItem, str, Press], HandoutItem]
 ITEM_BUILDERS: dict[str, ItemBuilder] = {
     ItemKind.GUIDE: _guide_item,
@@ -240,6 +260,7 @@ ITEM_BUILDERS: dict[str, ItemBuilder] = {
     ItemKind.TERM: _term_item,
     ItemKind.EXAMPLE: _example_item,
     ItemKind.NOTE: _note_item,
+    ItemKind.CHART: _chart_item,
 }
 
 
@@ -334,6 +355,8 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
     edition = edition if edition in EDITIONS else TRAINER
     trainer = edition == TRAINER
     items = list(module_items(module))
+    # The examples' charts, drawn in the handout: one query for them all.
+    prefetch_related_objects([i.example for i in items if i.example is not None], "charts")
     terms, version = _glossary_terms(), ContentVersion.objects.first()
     press = _press(base_url, version)
     _fetch_guides(items, press)

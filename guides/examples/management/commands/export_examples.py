@@ -14,6 +14,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from guides.examples.charts import chart_rows
 from guides.examples.models import LocalExample
 
 FORMAT = "ilg-local-examples"
@@ -29,7 +30,7 @@ TIMES = ["created_at", "updated_at", "published_at"]
 def export_data() -> dict:
     examples = (
         LocalExample.objects.select_related("guide", "author", "reviewed_by")
-        .prefetch_related("tools", "tags")
+        .prefetch_related("tools", "tags", "charts")
         .order_by("pk")
     )
     rows = []
@@ -43,6 +44,7 @@ def export_data() -> dict:
         row["tags"] = sorted(t.name for t in example.tags.all())
         row["author"] = example.author.get_username() if example.author else None
         row["reviewed_by"] = example.reviewed_by.get_username() if example.reviewed_by else None
+        row["charts"] = chart_rows(example)  # guides/examples/charts.py
         rows.append(row)
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "examples": rows}
 

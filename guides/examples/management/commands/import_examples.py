@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from guides.examples.charts import checked_chart_rows, restore_charts
 from guides.examples.management.commands.export_examples import DATES, FIELDS, FORMAT, TIMES
 from guides.examples.models import ExampleStatus, LocalExample, parse_tags
 from guides.library.models import Guide, Tool
@@ -43,10 +44,12 @@ def import_data(data: Any, *, replace: bool = False) -> dict[str, int]:
     users = {u.get_username(): u for u in User.objects.filter(username__in=usernames)}
     problems: list[str] = []
     prepared = []
+    chart_lists = []
     for i, row in enumerate(rows, start=1):
         where = f"example {i}" + (f" ({row.get('title')!r})" if isinstance(row, dict) else "")
         try:
             prepared.append(_prepare(row, guides, tools, users))
+            chart_lists.append(checked_chart_rows(row.get("charts")))
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
             problems.append(f"{where}: {message}")
@@ -56,7 +59,7 @@ def import_data(data: Any, *, replace: bool = False) -> dict[str, int]:
         )
     counts = {"created": 0, "replaced": 0, "unchanged": 0}
     with transaction.atomic():
-        for example, tool_list, tags, old_id in prepared:
+        for (example, tool_list, tags, old_id), charts in zip(prepared, chart_lists, strict=True):
             existing = LocalExample.objects.filter(uid=example.uid).first()
             if existing and not replace:
                 counts["unchanged"] += 1
@@ -73,6 +76,7 @@ def import_data(data: Any, *, replace: bool = False) -> dict[str, int]:
             example.save(touch=False)
             example.tools.set(tool_list)
             example.tags.set(tags)
+            restore_charts(example, charts)
         # Rows were written with their old ids: move PostgreSQL's id sequence past them.
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [LocalExample]):
