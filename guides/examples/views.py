@@ -166,7 +166,9 @@ def example_add(request: HttpRequest) -> HttpResponse:
             "Facilitators role."
         )
     preview = None
-    if request.method == "POST":
+    if "choose_guide" in request.POST:
+        form = ExampleForm(initial=_as_sent(request))
+    elif request.method == "POST":
         form = ExampleForm(request.POST)
         if form.is_valid():
             if "preview" in request.POST:
@@ -193,12 +195,17 @@ def example_add(request: HttpRequest) -> HttpResponse:
         tool = Tool.objects.filter(slug=request.GET.get("tool", "")[:80]).first()
         if guide:
             initial["guide"] = guide
+            section = request.GET.get("section", "")[:100]
+            if guide.sections.filter(anchor=section).exists():
+                initial["section_anchor"] = section
         if tool:
             initial["tools"] = [tool]
             if not guide:
                 initial["guide"] = tool.guides.first()
         form = ExampleForm(initial=initial)
-    return _form_page(request, form, preview=preview, adding=True)
+    return _form_page(
+        request, form, preview=preview, adding=True, chose_guide="choose_guide" in request.POST
+    )
 
 
 @shows_oversized_form
@@ -210,7 +217,9 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise _refused(_why_not_edit(example), example)
     preview = latest = None
     can_submit = example.can_submit(request.user)
-    if request.method == "POST":
+    if "choose_guide" in request.POST:
+        form = ExampleForm(initial=_as_sent(request), instance=example)
+    elif request.method == "POST":
         form = ExampleForm(request.POST, instance=example)
         if form.is_valid():
             if "preview" in request.POST:
@@ -248,8 +257,19 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
         latest=latest,
         can_submit=can_submit,
         adding=False,
+        chose_guide="choose_guide" in request.POST,
         status=409 if latest else 200,
     )
+
+
+def _as_sent(request: HttpRequest) -> dict:
+    """The form as the user sent it, to show again with the lists of the guide they chose
+    (the "Show this guide's sections and tools" button, without JavaScript): nothing is
+    saved and nothing they typed is lost."""
+    names = [n for n in ExampleForm.base_fields if n != "tools"]
+    initial = {n: request.POST[n] for n in names if n in request.POST}
+    initial["tools"] = request.POST.getlist("tools")
+    return initial
 
 
 def _why_not_edit(example: LocalExample) -> str:

@@ -1,0 +1,286 @@
+"""Local examples attached to a guide section: the form's section choice (the chosen
+guide's sections) and tool list (the chosen guide's tools first), the examples shown
+beside their section on the guide page, and what happens when the content moves,
+renames or removes a section."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guides.examples.models import ExampleStatus, LocalExample, first_sentence
+from guides.library.content import load_content
+from guides.library.models import Guide, Section
+from tests.factories import csrf_client, form_data, make_example, make_user, post
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = "/guides/process-mapping/"
+
+
+def options(html: str, select_id: str) -> list[tuple[str, bool]]:
+    """The (value, selected) options of a <select> on a page."""
+    match = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert match, f"no select #{select_id}"
+    return [
+        (value, "selected" in attrs)
+        for attrs, value in (
+            (m.group(0), m.group(1))
+            for m in re.finditer(r'<option value="([^"]*)"[^>]*>', match[1])
+        )
+    ]
+
+
+def section_aside(html: str, anchor: str) -> str:
+    """The examples panel beside one section of a guide page ("" if there is none)."""
+    start = html.index(f'<h2 id="{anchor}">')
+    end = html.find('<section class="guide-section"', start)
+    part = html[start : end if end != -1 else len(html)]
+    match = re.search(r'<aside class="section-examples".*?</aside>', part, re.S)
+    return match[0] if match else ""
+
+
+# The form ---------------------------------------------------------------------------
+
+
+def test_the_form_lists_the_chosen_guides_sections_with_the_one_asked_for_chosen():
+    client = csrf_client(make_user("fac", "facilitator"))
+    html = client.get("/examples/new/?guide=process-mapping&section=how-to-do-it").content.decode()
+    anchors = list(
+        Section.objects.filter(guide__slug="process-mapping")
+        .order_by("order")
+        .values_list("anchor", flat=True)
+    )
+    listed = options(html, "id_section_anchor")
+    assert [v for v, _ in listed] == ["", *anchors]
+    assert [v for v, chosen in listed if chosen] == ["how-to-do-it"]
+    # A section that is not in the guide is not chosen: the guide as a whole is.
+    html = client.get("/examples/new/?guide=process-mapping&section=nope").content.decode()
+    assert [v for v, chosen in options(html, "id_section_anchor") if chosen] in ([], [""])
+
+
+def test_the_form_without_a_guide_offers_only_the_whole_guide():
+    client = csrf_client(make_user("fac", "facilitator"))
+    html = client.get("/examples/new/").content.decode()
+    assert [v for v, _ in options(html, "id_section_anchor")] == [""]
+
+
+def test_an_example_is_saved_attached_to_its_section():
+    author = make_user("fac", "facilitator")
+    client = csrf_client(author)
+    response = post(client, "/examples/new/", form_data(section_anchor="how-to-do-it"))
+    assert response.status_code == 302
+    example = LocalExample.objects.get(author=author)
+    assert example.section_anchor == "how-to-do-it"
+    assert (
+        example.section.title
+        == Section.objects.get(guide__slug="process-mapping", anchor="how-to-do-it").title
+    )
+    assert example.result_line == "Letters out the same day rose from 20% to 85%."
+
+
+@pytest.mark.parametrize("anchor", ["no-such-section", "<b>not a slug</b>"])
+def test_a_section_not_in_the_chosen_guide_is_refused_with_a_sentence_and_nothing_lost(anchor):
+    author = make_user("fac", "facilitator")
+    client = csrf_client(author)
+    response = post(client, "/examples/new/", form_data(section_anchor=anchor))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "That section is not in “Process mapping" in html
+    assert "Discharge letters took **three days**." in html
+    assert "<b>not a slug</b>" not in html
+    assert not LocalExample.objects.exists()
+
+
+def test_show_this_guides_sections_keeps_the_text_and_saves_nothing():
+    author = make_user("fac", "facilitator")
+    client = csrf_client(author)
+    measurement = Guide.objects.get(slug="measurement-for-improvement")
+    data = form_data(guide=str(measurement.pk), choose_guide="1", tools=[])
+    response = post(client, "/examples/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not LocalExample.objects.exists()
+    assert "Discharge letters took **three days**." in html
+    assert "Nothing has been saved yet" in html
+    anchors = list(
+        Section.objects.filter(guide=measurement).order_by("order").values_list("anchor", flat=True)
+    )
+    assert [v for v, _ in options(html, "id_section_anchor")] == ["", *anchors]
+    assert "field-has-error" not in html
+
+
+def test_the_tool_list_puts_the_chosen_guides_tools_first_and_the_rest_under_show_all():
+    client = csrf_client(make_user("fac", "facilitator"))
+    guide = Guide.objects.get(slug="process-mapping")
+    html = client.get("/examples/new/?guide=process-mapping").content.decode()
+    mine_html = html[html.index('data-tools="guide"') : html.index('class="tool-group all-tools"')]
+    all_html = html[html.index('class="tool-group all-tools"') : html.index("</details>")]
+    theirs = [t.name for t in guide.tools.order_by("guidetool__order")]
+    assert theirs, "the guide lists tools"
+    assert re.findall(r"<label[^>]*>([^<]+)</label>", mine_html) == theirs
+    others = re.findall(r"<label[^>]*>([^<]+)</label>", all_html)
+    assert not set(others) & set(theirs)
+    assert len(others) + len(theirs) == guide.tools.model.objects.count()
+    assert '<details class="tool-group all-tools">' in html  # closed: nothing ticked there
+    assert f"Show all tools (<span data-other-count>{len(others)}</span> more)" in html
+
+
+def test_a_ticked_tool_outside_the_guide_opens_show_all():
+    author = make_user("fac", "facilitator")
+    example = make_example(author, tools=("affinity-diagrams",))
+    assert not example.guide.tools.filter(slug="affinity-diagrams").exists()
+    html = csrf_client(author).get(f"/examples/{example.pk}/edit/").content.decode()
+    assert '<details class="tool-group all-tools" open>' in html
+
+
+# The guide page ---------------------------------------------------------------------
+
+
+def test_examples_show_beside_their_section_with_setting_and_result():
+    author = make_user("fac", "facilitator")
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                 title="Mapping the echo pathway", organisation_type="acute",
+                 results="Waits fell from 12 to 4 weeks. More text follows here.")  # fmt: skip
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                 title="Discharge map")  # fmt: skip
+    make_example(author, status=ExampleStatus.SUBMITTED, section_anchor="how-to-do-it",
+                 title="Not yet published")  # fmt: skip
+    make_example(author, status=ExampleStatus.PUBLISHED, title="For the whole guide")
+    html = csrf_client().get(GUIDE).content.decode()
+    aside = section_aside(html, "how-to-do-it")
+    assert "<summary>2 local examples</summary>" in aside
+    assert "Mapping the echo pathway" in aside and "Discharge map" in aside
+    assert "Hospital (acute) trust · Cardiology outpatients" in aside
+    assert "Waits fell from 12 to 4 weeks." in aside and "More text follows" not in aside
+    assert "Not yet published" not in html
+    assert "For the whole guide" not in aside
+    assert section_aside(html, "what-it-is") == ""  # no examples, signed out: nothing
+    assert "Add a local example here" not in html
+
+
+def test_facilitators_get_add_a_local_example_here_beside_every_section():
+    client = csrf_client(make_user("fac", "facilitator"))
+    html = client.get(GUIDE).content.decode()
+    anchors = Section.objects.filter(guide__slug="process-mapping").values_list("anchor", flat=True)
+    for anchor in anchors:
+        aside = section_aside(html, anchor)
+        assert f'href="/examples/new/?guide=process-mapping&amp;section={anchor}"' in aside, anchor
+    # A trainer cannot add examples: no link.
+    html = csrf_client(make_user("tr", "trainer")).get(GUIDE).content.decode()
+    assert "Add a local example here" not in html
+
+
+def test_a_busy_section_shows_its_newest_few_and_links_to_the_rest():
+    author = make_user("fac", "facilitator")
+    for i in range(7):
+        make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                     title=f"Map {i}")  # fmt: skip
+    aside = section_aside(csrf_client().get(GUIDE).content.decode(), "how-to-do-it")
+    assert "<summary>7 local examples</summary>" in aside
+    assert aside.count("<li>") == 5 and "Map 6" in aside and "Map 0" not in aside
+    assert "All 7 local examples for this section" in aside
+    assert "/examples/?guide=process-mapping&amp;section=how-to-do-it" in aside
+
+
+@pytest.mark.parametrize("who", ["anonymous", "facilitator"])
+def test_the_guide_page_queries_do_not_grow_with_annotations(who):
+    author = make_user("fac", "facilitator")
+    client = csrf_client(None if who == "anonymous" else author)
+    anchors = list(
+        Section.objects.filter(guide__slug="process-mapping").values_list("anchor", flat=True)
+    )
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor=anchors[0])
+    client.get(GUIDE)
+    with CaptureQueriesContext(connection) as few:
+        client.get(GUIDE)
+    for anchor in anchors:
+        for i in range(6):
+            make_example(author, status=ExampleStatus.PUBLISHED, section_anchor=anchor,
+                         title=f"{anchor} {i}", tools=("run-charts",), tags=(f"t{i}",))  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(GUIDE).content.decode()
+    assert html.count("<summary>6 local examples</summary>") == len(anchors) - 1
+    assert html.count("<summary>7 local examples</summary>") == 1
+    assert len(many) == len(few)
+
+
+# The content moves on -----------------------------------------------------------------
+
+
+@pytest.fixture
+def small_library(content_dir: Path) -> dict:
+    load_content(content_dir)
+    author = make_user("fac", "facilitator")
+    return {
+        "dir": content_dir,
+        "path": content_dir / "guides/01-process-mapping.md",
+        "named": make_example(
+            author, status=ExampleStatus.PUBLISHED, section_anchor="what-it-is", title="Kept"
+        ),  # fmt: skip
+        "plain": make_example(
+            author,
+            status=ExampleStatus.PUBLISHED,
+            section_anchor="when-to-use-it",
+            title="Falls back",
+        ),  # fmt: skip
+    }
+
+
+def test_a_renamed_and_moved_section_keeps_its_examples_by_its_anchor(small_library):
+    path = small_library["path"]
+    text = path.read_text()
+    start = text.index("## What it is and why it matters {#what-it-is}")
+    end = text.index("## When to use it")
+    first, rest = text[start:end], text[end:]
+    renamed = first.replace("What it is and why it matters", "Why map a process")
+    path.write_text(text[:start] + rest.rstrip("\n") + "\n\n" + renamed)
+    report = load_content(small_library["dir"])
+    section = Section.objects.get(guide__slug="process-mapping", anchor="what-it-is")
+    assert section.title == "Why map a process"
+    assert section.order > Section.objects.get(guide__slug="process-mapping",
+                                               anchor="when-to-use-it").order  # fmt: skip
+    example = LocalExample.objects.get(pk=small_library["named"].pk)
+    assert example.section_anchor == "what-it-is"
+    assert not any("is gone" in note for note in report.notes)
+    html = csrf_client().get(GUIDE).content.decode()
+    assert "Kept" in section_aside(html, "what-it-is")
+
+
+def test_a_removed_section_sends_its_examples_back_to_the_guide_and_says_which(small_library):
+    path = small_library["path"]
+    # Renaming a heading with no explicit anchor changes its anchor: the section has gone.
+    path.write_text(path.read_text().replace("## When to use it", "## When it helps"))
+    report = load_content(small_library["dir"])
+    example = LocalExample.objects.get(pk=small_library["plain"].pk)
+    assert example.section_anchor == ""
+    assert example.status == ExampleStatus.PUBLISHED
+    assert LocalExample.objects.get(pk=small_library["named"].pk).section_anchor == "what-it-is"
+    note = next(n for n in report.notes if "is gone" in n)
+    assert "Section 'when-to-use-it' of guide 'process-mapping'" in note
+    assert f"#{example.pk} “Falls back”" in note and "Kept" not in note
+    assert "{#when-to-use-it}" in note
+    # Still listed with the guide as a whole.
+    html = csrf_client().get(GUIDE).content.decode()
+    assert "Falls back" in html and "Falls back" not in section_aside(html, "when-it-helps")
+
+
+def test_a_dry_run_reports_the_fall_back_and_changes_nothing(small_library):
+    path = small_library["path"]
+    path.write_text(path.read_text().replace("## When to use it", "## When it helps"))
+    report = load_content(small_library["dir"], dry_run=True)
+    assert any("is gone" in note for note in report.notes)
+    assert LocalExample.objects.get(pk=small_library["plain"].pk).section_anchor == "when-to-use-it"
+
+
+def test_first_sentence():
+    assert first_sentence("Waits fell from 4.5 to 2 weeks. Then more.") == (
+        "Waits fell from 4.5 to 2 weeks."
+    )
+    assert first_sentence("We used e.g. run charts. Then more.") == "We used e.g. run charts."
+    assert first_sentence("No full stop at all") == "No full stop at all"
+    assert first_sentence("") == ""
