@@ -13,6 +13,7 @@ from guides.examples.models import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
     LocalExample,
+    OrganisationType,
     parse_tags,
 )
 from guides.library import markup
@@ -230,9 +231,17 @@ class ExampleFilterForm(forms.Form):
     """The filters on /examples/, from the query string."""
 
     guide = forms.SlugField(required=False, max_length=80)
+    section = forms.SlugField(required=False, max_length=100)
+    setting = forms.ChoiceField(required=False, choices=[("", ""), *OrganisationType.choices])
     tool = forms.SlugField(required=False, max_length=80)
     tag = forms.CharField(required=False, max_length=MAX_TAG_LENGTH)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].error_messages["invalid_choice"] = (
+            "Choose a type of organisation from the list."
+        )
 
     def clean_guide(self) -> Guide | None:
         slug = self.cleaned_data["guide"]
@@ -242,6 +251,16 @@ class ExampleFilterForm(forms.Form):
         if guide is None:
             raise ValidationError("There is no guide with that name.")
         return guide
+
+    def clean(self) -> dict:
+        data = super().clean()
+        anchor, guide = data.get("section"), data.get("guide")
+        if anchor and "guide" in data:
+            if guide is None:
+                self.add_error("section", "Choose the guide as well as its section.")
+            elif not guide.sections.filter(anchor=anchor).exists():
+                self.add_error("section", f"“{guide.title}” has no section with that name.")
+        return data
 
     def clean_tool(self) -> Tool | None:
         slug = self.cleaned_data["tool"]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from guides.examples.models import (
     ExampleStatus,
     LocalExample,
     LocalExampleQuerySet,
+    OrganisationType,
 )
 from guides.library.models import Guide, Tool
 
@@ -93,21 +94,34 @@ def _detail(
 # Browsing ---------------------------------------------------------------------------
 
 
+def _filtered(
+    examples: LocalExampleQuerySet, chosen: dict, *leave_out: str
+) -> LocalExampleQuerySet:
+    """The published examples matching the chosen filters, except those left out (so the
+    counts beside each guide and section say what choosing it would show)."""
+    if chosen["guide"] and "guide" not in leave_out:
+        examples = examples.for_guide(chosen["guide"])
+    if chosen["section"] and "section" not in leave_out:
+        examples = examples.filter(section_anchor=chosen["section"])
+    if chosen["setting"]:
+        examples = examples.filter(organisation_type=chosen["setting"])
+    if chosen["tool"]:
+        examples = examples.for_tool(chosen["tool"])
+    if chosen["tag"]:
+        examples = examples.filter(tags__name=chosen["tag"])
+    return examples
+
+
 @require_safe
 def example_list(request: HttpRequest) -> HttpResponse:
     form = ExampleFilterForm(request.GET)
-    examples = LocalExample.objects.published()
-    chosen: dict = {"guide": None, "tool": None, "tag": ""}
+    published = LocalExample.objects.published()
+    chosen: dict = {"guide": None, "section": "", "setting": "", "tool": None, "tag": ""}
     if form.is_valid():
         chosen = {k: form.cleaned_data[k] for k in chosen}
-        if chosen["guide"]:
-            examples = examples.for_guide(chosen["guide"])
-        if chosen["tool"]:
-            examples = examples.for_tool(chosen["tool"])
-        if chosen["tag"]:
-            examples = examples.filter(tags__name=chosen["tag"])
+        examples = _filtered(published, chosen)
     else:
-        examples = examples.none()
+        examples = published.none()
     examples = (
         examples.newest_first()
         .select_related("guide")
@@ -119,6 +133,28 @@ def example_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # How many examples each guide, and each section of the chosen guide, has (with the
+    # other filters applied): one grouped query each.
+    by_guide = dict(
+        _filtered(published, chosen, "guide", "section")
+        .order_by()
+        .values_list("guide_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    guides = list(Guide.objects.only("slug", "number", "title"))
+    for guide in guides:
+        guide.example_count = by_guide.get(guide.pk, 0)
+    sections = []
+    if chosen["guide"]:
+        by_section = dict(
+            _filtered(published, chosen, "section")
+            .order_by()
+            .values_list("section_anchor")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        sections = list(chosen["guide"].sections.order_by("order").only("guide", "anchor", "title"))
+        for section in sections:
+            section.example_count = by_section.get(section.anchor, 0)
     return render(
         request,
         "examples/list.html",
@@ -127,7 +163,9 @@ def example_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "chosen": chosen,
             "filtered": any(chosen.values()),
-            "guides": Guide.objects.only("slug", "number", "title"),
+            "guides": guides,
+            "sections": sections,
+            "settings": OrganisationType.choices,
             "tools": Tool.objects.only("slug", "name"),
             "query": query.urlencode(),
         },

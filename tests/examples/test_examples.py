@@ -506,8 +506,9 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "who", "bound"),
     [
-        ("/examples/", "anonymous", 6),
-        ("/examples/?guide=process-mapping&tool=run-charts&tag=shared", "anonymous", 8),
+        ("/examples/", "anonymous", 7),
+        ("/examples/?guide=process-mapping&tool=run-charts&tag=shared", "anonymous", 11),
+        ("/examples/?guide=process-mapping&section=how-to-do-it&setting=acute", "anonymous", 11),
         ("/examples/{pk}/", "anonymous", 3),
         ("/examples/{pk}/", "editor", 7),
         ("/examples/{pk}/edit/", "editor", 13),

@@ -284,3 +284,67 @@ def test_first_sentence():
     assert first_sentence("We used e.g. run charts. Then more.") == "We used e.g. run charts."
     assert first_sentence("No full stop at all") == "No full stop at all"
     assert first_sentence("") == ""
+
+
+# The list's filters -----------------------------------------------------------------
+
+
+def titles_listed(html: str) -> list[str]:
+    return re.findall(r'<h2 class="example-item-title"><a [^>]*>([^<]+)</a>', html)
+
+
+def test_the_list_filters_by_section_setting_and_tag_and_counts_each_guide_and_section():
+    author = make_user("fac", "facilitator")
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                 organisation_type="acute", tags=("discharge",), title="A")  # fmt: skip
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                 organisation_type="community", title="B")  # fmt: skip
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="what-it-is",
+                 organisation_type="acute", title="C")  # fmt: skip
+    make_example(author, status=ExampleStatus.PUBLISHED, guide="measurement-for-improvement",
+                 organisation_type="social-care", title="D")  # fmt: skip
+    make_example(author, status=ExampleStatus.SUBMITTED, section_anchor="how-to-do-it",
+                 organisation_type="acute", title="Draft")  # fmt: skip
+    client = csrf_client()
+
+    def listed(**query) -> tuple[list[str], str]:
+        response = client.get("/examples/", query)
+        assert response.status_code == 200
+        html = response.content.decode()
+        return sorted(titles_listed(html)), html
+
+    assert listed()[0] == ["A", "B", "C", "D"]
+    assert listed(guide="process-mapping", section="how-to-do-it")[0] == ["A", "B"]
+    assert listed(setting="acute")[0] == ["A", "C"]
+    assert listed(setting="social-care")[0] == ["D"]
+    assert listed(guide="process-mapping", section="how-to-do-it", setting="acute")[0] == ["A"]
+    assert listed(tag="discharge")[0] == ["A"]
+    # Counts: each guide (with the other filters applied), each section of the chosen guide.
+    html = listed()[1]
+    assert "1. Process mapping, analysis and redesign (3)</option>" in html
+    assert "2. Measurement for improvement (1)</option>" in html
+    assert "(0)</option>" in html  # guides with none say so
+    html = listed(setting="acute")[1]
+    assert "1. Process mapping, analysis and redesign (2)</option>" in html
+    html = listed(guide="process-mapping")[1]
+    how = Section.objects.get(guide__slug="process-mapping", anchor="how-to-do-it")
+    assert f'<option value="how-to-do-it">{how.title} (2)</option>' in html
+    what = Section.objects.get(guide__slug="process-mapping", anchor="what-it-is")
+    assert f'<option value="what-it-is">{what.title} (1)</option>' in html
+    html = listed(guide="process-mapping", section="how-to-do-it")[1]
+    assert f'<option value="how-to-do-it" selected>{how.title} (2)</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"section": "how-to-do-it"}, "Choose the guide as well as its section."),
+        ({"guide": "process-mapping", "section": "nope"}, "has no section with that name"),
+        ({"setting": "<script>"}, "Choose a type of organisation from the list."),
+    ],
+)
+def test_bad_filters_get_a_sentence_not_an_error(query, message):
+    response = csrf_client().get("/examples/", query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "<script>" not in html.split("<main", 1)[-1]
