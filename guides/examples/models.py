@@ -114,6 +114,23 @@ class LocalExampleQuerySet(models.QuerySet):
     def for_tool(self, tool: Tool) -> LocalExampleQuerySet:
         return self.filter(tools=tool)
 
+    def matching(self, chosen: dict, *leave_out: str) -> LocalExampleQuerySet:
+        """The examples matching the filters of the list page and API (guide, section,
+        setting, tool, tag), except those left out (for counts such as "each guide's
+        examples with the other filters applied")."""
+        examples = self
+        if chosen.get("guide") and "guide" not in leave_out:
+            examples = examples.for_guide(chosen["guide"])
+        if chosen.get("section") and "section" not in leave_out:
+            examples = examples.filter(section_anchor=chosen["section"])
+        if chosen.get("setting"):
+            examples = examples.filter(organisation_type=chosen["setting"])
+        if chosen.get("tool"):
+            examples = examples.for_tool(chosen["tool"])
+        if chosen.get("tag"):
+            examples = examples.filter(tags__name=chosen["tag"])
+        return examples
+
     def newest_first(self) -> LocalExampleQuerySet:
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-updated_at", "-pk")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.examples import views
+from guides.examples import api, views
 
 app_name = "examples"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("examples/<int:pk>/return/", views.example_return, name="return"),
     path("examples/<int:pk>/unpublish/", views.example_unpublish, name="unpublish"),
     path("examples/<int:pk>/delete/", views.example_delete, name="delete"),
+    path("api/examples/", api.example_list, name="api-list"),
+    path("api/examples/<int:pk>/", api.example_detail, name="api-detail"),
 ]

@@ -94,24 +94,6 @@ def _detail(
 # Browsing ---------------------------------------------------------------------------
 
 
-def _filtered(
-    examples: LocalExampleQuerySet, chosen: dict, *leave_out: str
-) -> LocalExampleQuerySet:
-    """The published examples matching the chosen filters, except those left out (so the
-    counts beside each guide and section say what choosing it would show)."""
-    if chosen["guide"] and "guide" not in leave_out:
-        examples = examples.for_guide(chosen["guide"])
-    if chosen["section"] and "section" not in leave_out:
-        examples = examples.filter(section_anchor=chosen["section"])
-    if chosen["setting"]:
-        examples = examples.filter(organisation_type=chosen["setting"])
-    if chosen["tool"]:
-        examples = examples.for_tool(chosen["tool"])
-    if chosen["tag"]:
-        examples = examples.filter(tags__name=chosen["tag"])
-    return examples
-
-
 @require_safe
 def example_list(request: HttpRequest) -> HttpResponse:
     form = ExampleFilterForm(request.GET)
@@ -119,7 +101,7 @@ def example_list(request: HttpRequest) -> HttpResponse:
     chosen: dict = {"guide": None, "section": "", "setting": "", "tool": None, "tag": ""}
     if form.is_valid():
         chosen = {k: form.cleaned_data[k] for k in chosen}
-        examples = _filtered(published, chosen)
+        examples = published.matching(chosen)
     else:
         examples = published.none()
     examples = (
@@ -136,7 +118,7 @@ def example_list(request: HttpRequest) -> HttpResponse:
     # How many examples each guide, and each section of the chosen guide, has (with the
     # other filters applied): one grouped query each.
     by_guide = dict(
-        _filtered(published, chosen, "guide", "section")
+        published.matching(chosen, "guide", "section")
         .order_by()
         .values_list("guide_id")
         .annotate(n=Count("pk", distinct=True))
@@ -147,7 +129,7 @@ def example_list(request: HttpRequest) -> HttpResponse:
     sections = []
     if chosen["guide"]:
         by_section = dict(
-            _filtered(published, chosen, "section")
+            published.matching(chosen, "section")
             .order_by()
             .values_list("section_anchor")
             .annotate(n=Count("pk", distinct=True))

@@ -348,3 +348,51 @@ def test_bad_filters_get_a_sentence_not_an_error(query, message):
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and "<script>" not in html.split("<main", 1)[-1]
+
+
+# The JSON API -----------------------------------------------------------------------
+
+
+def test_the_api_gives_each_examples_section():
+    author = make_user("fac", "facilitator")
+    attached = make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
+                            title="Attached", tools=("run-charts",), tags=("b", "a"))  # fmt: skip
+    whole = make_example(author, status=ExampleStatus.PUBLISHED, title="Whole guide")
+    make_example(author, status=ExampleStatus.SUBMITTED, title="Draft")
+    client = csrf_client()
+    data = client.get("/api/examples/").json()
+    assert data["count"] == 2
+    rows = {row["title"]: row for row in data["examples"]}
+    how = Section.objects.get(guide__slug="process-mapping", anchor="how-to-do-it")
+    assert rows["Attached"]["section"] == {
+        "anchor": "how-to-do-it",
+        "title": how.title,
+        "url": "http://testserver/guides/process-mapping/#how-to-do-it",
+    }
+    assert rows["Attached"]["tools"] == ["run-charts"] and rows["Attached"]["tags"] == ["a", "b"]
+    assert rows["Whole guide"]["section"] is None
+    assert rows["Whole guide"]["guide"]["slug"] == "process-mapping"
+    only = client.get("/api/examples/", {"guide": "process-mapping", "section": "how-to-do-it"})
+    assert [row["id"] for row in only.json()["examples"]] == [attached.pk]
+    one = client.get(f"/api/examples/{attached.pk}/").json()
+    assert one["section"]["anchor"] == "how-to-do-it" and "<strong>" in one["problem_html"]
+    assert client.get(f"/api/examples/{whole.pk}/").json()["section"] is None
+    draft = LocalExample.objects.get(title="Draft")
+    assert client.get(f"/api/examples/{draft.pk}/").status_code == 404
+    bad = client.get("/api/examples/", {"section": "how-to-do-it"})
+    assert bad.status_code == 400 and "section" in bad.json()["fields"]
+
+
+def test_the_api_queries_do_not_grow_with_examples():
+    author = make_user("fac", "facilitator")
+    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it")
+    client = csrf_client()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/examples/")
+    for i in range(12):
+        make_example(author, status=ExampleStatus.PUBLISHED, guide="measurement-for-improvement",
+                     section_anchor="what-it-is", tools=("run-charts", "pdsa-cycles"),
+                     tags=(f"t{i}",))  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/examples/").json()["count"] == 13
+    assert len(many) == len(few) <= 6
