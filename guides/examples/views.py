@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
+from guides.examples import notify
 from guides.examples.forms import (
     ExampleFilterForm,
     ExampleForm,
@@ -201,6 +202,8 @@ def example_add(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     example.save()
                     form.save_m2m()
+                    if submit:
+                        notify.submitted(request, example)
                 messages.success(
                     request,
                     "Your example has been sent to the editors for review."
@@ -251,6 +254,7 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         form.save()
                         if "submit_for_review" in request.POST and can_submit:
                             example.set_status(ExampleStatus.SUBMITTED, by=request.user)
+                            notify.submitted(request, example)
                 if saved:
                     messages.success(
                         request,
@@ -314,12 +318,22 @@ def _wrong_state(request: HttpRequest, example: LocalExample, message: str) -> H
     return redirect(example)
 
 
+# Who hears of each step by email (guides/examples/notify.py).
+_NOTIFY = {
+    ExampleStatus.SUBMITTED: notify.submitted,
+    ExampleStatus.PUBLISHED: notify.published,
+    ExampleStatus.RETURNED: notify.returned,
+}
+
+
 def _change_status(
     request: HttpRequest, example: LocalExample, version: int, status: str, comment: str = ""
 ) -> bool:
-    return example.change_if_current(
-        version, lambda: example.set_status(status, by=request.user, comment=comment)
-    )
+    def change() -> None:
+        example.set_status(status, by=request.user, comment=comment)
+        _NOTIFY[status](request, example)
+
+    return example.change_if_current(version, change)
 
 
 @login_required

@@ -143,13 +143,23 @@ def test_a_ticked_tool_outside_the_guide_opens_show_all():
 
 def test_examples_show_beside_their_section_with_setting_and_result():
     author = make_user("fac", "facilitator")
-    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                 title="Mapping the echo pathway", organisation_type="acute",
-                 results="Waits fell from 12 to 4 weeks. More text follows here.")  # fmt: skip
-    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                 title="Discharge map")  # fmt: skip
-    make_example(author, status=ExampleStatus.SUBMITTED, section_anchor="how-to-do-it",
-                 title="Not yet published")  # fmt: skip
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="how-to-do-it",
+        title="Mapping the echo pathway",
+        organisation_type="acute",
+        results="Waits fell from 12 to 4 weeks. More text follows here.",
+    )
+    make_example(
+        author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it", title="Discharge map"
+    )
+    make_example(
+        author,
+        status=ExampleStatus.SUBMITTED,
+        section_anchor="how-to-do-it",
+        title="Not yet published",
+    )
     make_example(author, status=ExampleStatus.PUBLISHED, title="For the whole guide")
     html = csrf_client().get(GUIDE).content.decode()
     aside = section_aside(html, "how-to-do-it")
@@ -178,8 +188,9 @@ def test_facilitators_get_add_a_local_example_here_beside_every_section():
 def test_a_busy_section_shows_its_newest_few_and_links_to_the_rest():
     author = make_user("fac", "facilitator")
     for i in range(7):
-        make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                     title=f"Map {i}")  # fmt: skip
+        make_example(
+            author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it", title=f"Map {i}"
+        )
     aside = section_aside(csrf_client().get(GUIDE).content.decode(), "how-to-do-it")
     assert "<summary>7 local examples</summary>" in aside
     assert aside.count("<li>") == 5 and "Map 6" in aside and "Map 0" not in aside
@@ -200,8 +211,14 @@ def test_the_guide_page_queries_do_not_grow_with_annotations(who):
         client.get(GUIDE)
     for anchor in anchors:
         for i in range(6):
-            make_example(author, status=ExampleStatus.PUBLISHED, section_anchor=anchor,
-                         title=f"{anchor} {i}", tools=("run-charts",), tags=(f"t{i}",))  # fmt: skip
+            make_example(
+                author,
+                status=ExampleStatus.PUBLISHED,
+                section_anchor=anchor,
+                title=f"{anchor} {i}",
+                tools=("run-charts",),
+                tags=(f"t{i}",),
+            )
     with CaptureQueriesContext(connection) as many:
         html = client.get(GUIDE).content.decode()
     assert html.count("<summary>6 local examples</summary>") == len(anchors) - 1
@@ -221,13 +238,13 @@ def small_library(content_dir: Path) -> dict:
         "path": content_dir / "guides/01-process-mapping.md",
         "named": make_example(
             author, status=ExampleStatus.PUBLISHED, section_anchor="what-it-is", title="Kept"
-        ),  # fmt: skip
+        ),
         "plain": make_example(
             author,
             status=ExampleStatus.PUBLISHED,
             section_anchor="when-to-use-it",
             title="Falls back",
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -242,8 +259,10 @@ def test_a_renamed_and_moved_section_keeps_its_examples_by_its_anchor(small_libr
     report = load_content(small_library["dir"])
     section = Section.objects.get(guide__slug="process-mapping", anchor="what-it-is")
     assert section.title == "Why map a process"
-    assert section.order > Section.objects.get(guide__slug="process-mapping",
-                                               anchor="when-to-use-it").order  # fmt: skip
+    assert (
+        section.order
+        > Section.objects.get(guide__slug="process-mapping", anchor="when-to-use-it").order
+    )
     example = LocalExample.objects.get(pk=small_library["named"].pk)
     assert example.section_anchor == "what-it-is"
     assert not any("is gone" in note for note in report.notes)
@@ -295,16 +314,42 @@ def titles_listed(html: str) -> list[str]:
 
 def test_the_list_filters_by_section_setting_and_tag_and_counts_each_guide_and_section():
     author = make_user("fac", "facilitator")
-    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                 organisation_type="acute", tags=("discharge",), title="A")  # fmt: skip
-    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                 organisation_type="community", title="B")  # fmt: skip
-    make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="what-it-is",
-                 organisation_type="acute", title="C")  # fmt: skip
-    make_example(author, status=ExampleStatus.PUBLISHED, guide="measurement-for-improvement",
-                 organisation_type="social-care", title="D")  # fmt: skip
-    make_example(author, status=ExampleStatus.SUBMITTED, section_anchor="how-to-do-it",
-                 organisation_type="acute", title="Draft")  # fmt: skip
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="how-to-do-it",
+        organisation_type="acute",
+        tags=("discharge",),
+        title="A",
+    )
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="how-to-do-it",
+        organisation_type="community",
+        title="B",
+    )
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="what-it-is",
+        organisation_type="acute",
+        title="C",
+    )
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        guide="measurement-for-improvement",
+        organisation_type="social-care",
+        title="D",
+    )
+    make_example(
+        author,
+        status=ExampleStatus.SUBMITTED,
+        section_anchor="how-to-do-it",
+        organisation_type="acute",
+        title="Draft",
+    )
     client = csrf_client()
 
     def listed(**query) -> tuple[list[str], str]:
@@ -355,8 +400,14 @@ def test_bad_filters_get_a_sentence_not_an_error(query, message):
 
 def test_the_api_gives_each_examples_section():
     author = make_user("fac", "facilitator")
-    attached = make_example(author, status=ExampleStatus.PUBLISHED, section_anchor="how-to-do-it",
-                            title="Attached", tools=("run-charts",), tags=("b", "a"))  # fmt: skip
+    attached = make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="how-to-do-it",
+        title="Attached",
+        tools=("run-charts",),
+        tags=("b", "a"),
+    )
     whole = make_example(author, status=ExampleStatus.PUBLISHED, title="Whole guide")
     make_example(author, status=ExampleStatus.SUBMITTED, title="Draft")
     client = csrf_client()
@@ -390,9 +441,14 @@ def test_the_api_queries_do_not_grow_with_examples():
     with CaptureQueriesContext(connection) as few:
         client.get("/api/examples/")
     for i in range(12):
-        make_example(author, status=ExampleStatus.PUBLISHED, guide="measurement-for-improvement",
-                     section_anchor="what-it-is", tools=("run-charts", "pdsa-cycles"),
-                     tags=(f"t{i}",))  # fmt: skip
+        make_example(
+            author,
+            status=ExampleStatus.PUBLISHED,
+            guide="measurement-for-improvement",
+            section_anchor="what-it-is",
+            tools=("run-charts", "pdsa-cycles"),
+            tags=(f"t{i}",),
+        )
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/examples/").json()["count"] == 13
     assert len(many) == len(few) <= 6
