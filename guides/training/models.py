@@ -201,7 +201,7 @@ class Module(VersionedModel):
         )
         fields = [
             "order", "kind", "guide_id", "section_id", "tool_id", "term_id", "example_id",
-            "title", "text", "text_html", "minutes", "for_participants",
+            "title", "text", "text_html", "minutes", "for_participants", "with_examples",
         ]  # fmt: skip
         ModuleItem.objects.bulk_create(
             ModuleItem(module=copy, **{f: getattr(item, f) for f in fields})
@@ -240,6 +240,8 @@ class ModuleItem(models.Model):
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     # Notes only: an exercise for everyone, or a note for the trainer's edition only.
     for_participants = models.BooleanField(default=True)
+    # Sections only: the handout adds the published local examples that annotate it.
+    with_examples = models.BooleanField("include local examples", default=False)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -452,3 +452,56 @@ def test_the_api_queries_do_not_grow_with_examples():
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/examples/").json()["count"] == 13
     assert len(many) == len(few) <= 6
+
+
+# A section's handout ------------------------------------------------------------------
+
+
+def test_a_sections_handout_includes_its_examples_when_the_trainer_ticks_it():
+    from guides.training.models import ItemKind, Module
+    from tests.factories import add_item
+
+    trainer = make_user("tr", "trainer")
+    author = make_user("fac", "facilitator")
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="how-to-do-it",
+        title="Mapping <the> echo pathway",
+        organisation_type="acute",
+        results="Waits fell from 12 to 4 weeks. Then more.",
+    )
+    make_example(
+        author, status=ExampleStatus.SUBMITTED, section_anchor="how-to-do-it", title="Still a draft"
+    )
+    make_example(
+        author,
+        status=ExampleStatus.PUBLISHED,
+        section_anchor="what-it-is",
+        title="Another section's",
+    )
+    module = Module.objects.create(owner=trainer, title="Mapping morning")
+    section = Section.objects.get(guide__slug="process-mapping", anchor="how-to-do-it")
+    item = add_item(module, ItemKind.SECTION, section)
+    client = csrf_client(trainer)
+    url = f"/modules/{module.pk}/handout/"
+    assert "Mapping &lt;the&gt; echo pathway" not in client.get(url).content.decode()
+    # The trainer ticks "include local examples" on the item.
+    edit = f"/modules/{module.pk}/items/{item.pk}/edit/"
+    form = client.get(edit).content.decode()
+    assert "Include local examples" in form
+    response = post(client, edit, {"version": module.version, "with_examples": "on"})
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    assert "Local example: Mapping &lt;the&gt; echo pathway" in html
+    assert "Hospital (acute) trust · Cardiology outpatients" in html
+    assert "Waits fell from 12 to 4 weeks." in html
+    assert "Still a draft" not in html and "Another section&#x27;s" not in html
+    # Other items have no such choice.
+    note = add_item(module, ItemKind.NOTE, title="Hello", text="Hi.")
+    tool = add_item(module, ItemKind.TOOL, section.guide.tools.first())
+    for other in (note, tool):
+        assert (
+            "Include local examples"
+            not in client.get(f"/modules/{module.pk}/items/{other.pk}/edit/").content.decode()
+        )
