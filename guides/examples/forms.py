@@ -33,7 +33,14 @@ class ExampleForm(Labelled, forms.ModelForm):
     )
     # A choice checked against the chosen guide's sections in clean(), with a sentence
     # that says what to do (the choices are that guide's sections).
-    section_anchor = forms.CharField(required=False, max_length=100, widget=forms.Select)
+    section_anchor = forms.CharField(
+        label="Section of the guide",
+        required=False,
+        max_length=100,
+        widget=forms.Select,
+        help_text="Optional. The part of the guide it shows in practice: the example is "
+        "listed beside that section.",
+    )
     # The version the user's copy was based on: a save from an older copy is refused.
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -58,7 +65,6 @@ class ExampleForm(Labelled, forms.ModelForm):
         ]
         labels = {
             "guide": "Guide",
-            "section_anchor": "Section of the guide",
             "tools": "Tools and techniques used",
             "organisation_type": "Type of organisation",
             "service": "Service",
@@ -74,8 +80,6 @@ class ExampleForm(Labelled, forms.ModelForm):
         help_texts = {
             "title": "A short name, e.g. “Cutting waits for cardiac echo in outpatients”.",
             "guide": "The guide this example brings to life.",
-            "section_anchor": "Optional. The part of the guide it shows in practice: the "
-            "example is listed beside that section.",
             "tools": "Optional. Choose any that you used.",
             "service": "e.g. Cardiology outpatients",
             "team": "e.g. Echo department and booking team",

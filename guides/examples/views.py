@@ -9,12 +9,14 @@ user was looking at, and one based on an older version is refused (nothing is lo
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -157,7 +159,15 @@ def example_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _get_visible(request, pk))
+    example = _examples_with_links().visible_to(request.user).filter(pk=pk).first()
+    if example is None and not request.user.is_authenticated:
+        # Not published, or not there (the same answer either way). An editor following
+        # the link in a notification email is offered the way in.
+        login = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+        return render(request, "examples/not_found.html", {"login_url": login}, status=404)
+    if example is None:
+        raise Http404("No such example")
+    return _detail(request, example)
 
 
 # Adding and editing -----------------------------------------------------------------

@@ -40,7 +40,7 @@ def section_aside(html: str, anchor: str) -> str:
     start = html.index(f'<h2 id="{anchor}">')
     end = html.find('<section class="guide-section"', start)
     part = html[start : end if end != -1 else len(html)]
-    match = re.search(r'<aside class="section-examples".*?</aside>', part, re.S)
+    match = re.search(r'<div class="section-examples">.*?</div>\s*</section>', part, re.S)
     return match[0] if match else ""
 
 
