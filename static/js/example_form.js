@@ -53,7 +53,8 @@
     });
     mine.hidden = chosen.tools.length === 0;
     var label = guide.options[guide.selectedIndex];
-    mine.querySelector("[data-guide-title]").textContent = label && guide.value ? "“" + label.text + "”" : "";
+    mine.querySelector("[data-guide-title]").textContent =
+      label && guide.value ? "“" + label.text.replace(/^\d+\.\s*/, "") + "”" : "";
     all.querySelector("[data-other-count]").textContent = others;
     if (othersTicked || chosen.tools.length === 0) all.open = true;
   }

@@ -113,3 +113,21 @@ def test_an_example_added_from_a_section_is_published_from_the_email_and_shows_t
     panel.get_by_role("link", name=TITLE).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
     visitor.context.close()
+
+
+def test_changing_the_guide_changes_the_section_and_tool_lists(site, page, signed_in):
+    signed_in(make_staff("fac", "facilitator"))
+    page.goto(site + "/examples/new/?guide=process-mapping&section=how-to-do-it")
+    # With the script, the server round trip is not needed.
+    expect(page.get_by_role("button", name="Show this guide's sections and tools")).to_be_hidden()
+    page.get_by_label("Guide", exact=True).select_option(label="2. Measurement for improvement")
+    section = page.get_by_label("Section of the guide")
+    expect(section).to_have_value("how-to-do-it")  # the same anchor exists there
+    options = section.locator("option").all_inner_texts()
+    assert options[0] == "The guide as a whole" and len(options) > 3
+    expect(page.get_by_label("Run charts", exact=True)).to_be_visible()
+    expect(page.get_by_label("High-level process mapping")).to_be_hidden()
+    expect(page.locator("[data-guide-title]")).to_have_text("“Measurement for improvement”")
+    page.get_by_label("Guide", exact=True).select_option(value="")
+    expect(section.locator("option")).to_have_count(1)
+    expect(page.locator(".all-tools")).to_have_attribute("open", "")
