@@ -152,7 +152,7 @@ def example_list(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "settings": OrganisationType.choices,
             "tools": Tool.objects.only("slug", "name"),
-            "query": query.urlencode(),
+            "page_query": query.urlencode(),
         },
     )
 

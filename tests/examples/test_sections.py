@@ -360,6 +360,9 @@ def test_the_list_filters_by_section_setting_and_tag_and_counts_each_guide_and_s
 
     assert listed()[0] == ["A", "B", "C", "D"]
     assert listed(guide="process-mapping", section="how-to-do-it")[0] == ["A", "B"]
+    # The site's search box is not filled with the filters.
+    html = listed(guide="process-mapping")[1]
+    assert 'name="q" type="search" value=""' in html
     assert listed(setting="acute")[0] == ["A", "C"]
     assert listed(setting="social-care")[0] == ["D"]
     assert listed(guide="process-mapping", section="how-to-do-it", setting="acute")[0] == ["A"]
