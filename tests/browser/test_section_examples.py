@@ -75,7 +75,7 @@ def test_an_example_added_from_a_section_is_published_from_the_email_and_shows_t
     assert link.startswith(site)
     editor = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB").new_page()
     editor.goto(link)
-    expect(editor.get_by_role("heading", level=1)).to_have_text("Example not found")
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Page not found")
     editor.get_by_role("link", name="sign in to see it").click()
     editor.get_by_label("Username").fill("ed")
     editor.get_by_label("Password").fill(PASSWORD)

@@ -279,3 +279,18 @@ def test_a_server_that_is_not_there_does_not_break_a_submission(
     assert response.status_code == 302
     assert LocalExample.objects.get().status == ExampleStatus.SUBMITTED
     assert "Could not send 2 email notification" in caplog.text
+
+
+def test_a_signed_out_editor_following_the_link_is_offered_sign_in(people):
+    example = make_example(people["author"], status=ExampleStatus.SUBMITTED)
+    response = csrf_client().get(f"/examples/{example.pk}/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert example.title not in html  # nothing about it is shown
+    assert f'href="/accounts/login/?next=%2Fexamples%2F{example.pk}%2F"' in html
+    # The same page for an address with no example at all: nothing to tell them apart.
+    other = csrf_client().get("/examples/999999/").content.decode()
+    assert other.replace("999999", str(example.pk)) == html
+    # Signed in, the editor sees it.
+    editor = csrf_client(people["editor"])
+    assert editor.get(f"/examples/{example.pk}/").status_code == 200
