@@ -73,7 +73,24 @@ def _message(template: str, subject: str, person: User, context: dict) -> EmailM
 
 def _send_later(messages: list[EmailMessage]) -> None:
     if messages:
-        transaction.on_commit(lambda: _pending.append(_sender.submit(_deliver, messages)))
+        transaction.on_commit(lambda: _hand_over(messages))
+
+
+def _hand_over(messages: list[EmailMessage]) -> None:
+    try:
+        future = _sender.submit(_deliver, messages)
+    except RuntimeError:  # the process is shutting down
+        logger.error("Could not send %d email notification(s): shutting down", len(messages))
+        return
+    _pending.append(future)
+    future.add_done_callback(_forget)
+
+
+def _forget(future: Future) -> None:
+    try:
+        _pending.remove(future)
+    except ValueError:
+        pass
 
 
 def _deliver(messages: list[EmailMessage]) -> int:
@@ -93,7 +110,7 @@ def flush(timeout: float = 30) -> None:
     """Wait for the email handed over so far (for tests and management commands)."""
     done, _ = wait(list(_pending), timeout=timeout)
     for future in done:
-        _pending.remove(future)
+        _forget(future)
 
 
 def _author(example: LocalExample, actor: User) -> list[User]:

@@ -294,3 +294,15 @@ def test_a_signed_out_editor_following_the_link_is_offered_sign_in(people):
     # Signed in, the editor sees it.
     editor = csrf_client(people["editor"])
     assert editor.get(f"/examples/{example.pk}/").status_code == 200
+
+
+def test_sent_messages_are_not_kept(people, smtp_inbox, django_capture_on_commit_callbacks):
+    example = make_example(people["author"], status=ExampleStatus.SUBMITTED)
+    act(
+        django_capture_on_commit_callbacks,
+        csrf_client(people["editor"]),
+        f"/examples/{example.pk}/publish/",
+        {"version": example.version},
+    )
+    assert len(smtp_inbox.messages) == 1
+    assert notify._pending == []
