@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+DEMO ?=
 
 .PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean
 
@@ -25,6 +26,10 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py upgrade_layout
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_guides
+	@# On an empty database: DEMO=1 adds demonstration examples and a sample module;
+	@# otherwise say how (never asks, so `make run` stays non-interactive).
+	@if [ -n "$(DEMO)" ]; then $(BIN)/python manage.py load_demo; \
+	else $(BIN)/python manage.py load_demo --offer; fi
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: setup

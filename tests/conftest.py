@@ -88,3 +88,75 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests use real transactions, after which pytest-django empties the tables:
     # run them last so the content loaded once for the session serves everything else.
     items.sort(key=lambda item: "/browser/" in str(item.fspath).replace("\\", "/"))
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, on a free local port) received, as parsed
+    messages; `refuse` makes it refuse every recipient, as a misconfigured relay does."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.messages: list = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.7.1 Relaying denied"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _smtp(settings, handler: Inbox):
+    from aiosmtpd.controller import Controller
+
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    return controller
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Django's SMTP email backend pointed at a real SMTP server started for the test."""
+    inbox = Inbox()
+    controller = _smtp(settings, inbox)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    """An SMTP server that refuses every recipient."""
+    inbox = Inbox(refuse=True)
+    controller = _smtp(settings, inbox)
+    yield inbox
+    controller.stop()

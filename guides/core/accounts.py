@@ -1,4 +1,5 @@
-"""Accounts: how django-axes tells one client from another.
+"""Accounts: the account page (name, email address, email notifications), and how
+django-axes tells one client from another.
 
 Sign-in, sign-out, password change and reset are Django's own views
 (django.contrib.auth.urls, under /accounts/) with the templates in
@@ -7,8 +8,19 @@ templates/registration/.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from guides.core.forms import Labelled
+from guides.core.models import AccountSettings
+from guides.core.roles import ROLE_NAMES
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -26,3 +38,40 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies][:45]
     return request.META.get("REMOTE_ADDR")
+
+
+class AccountForm(Labelled, forms.ModelForm):
+    email_notifications = forms.BooleanField(
+        required=False,
+        label=AccountSettings._meta.get_field("email_notifications").verbose_name,
+        help_text=AccountSettings._meta.get_field("email_notifications").help_text,
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+        labels = {"first_name": "First name", "last_name": "Last name", "email": "Email address"}
+        help_texts = {"email": "Where the library sends your notifications."}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: who you are to the library and whether it emails you."""
+    user = request.user
+    wants = AccountSettings.wants_email(user)
+    if request.method == "POST":
+        form = AccountForm(request.POST, instance=user)
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                AccountSettings.objects.update_or_create(
+                    user=user,
+                    defaults={"email_notifications": form.cleaned_data["email_notifications"]},
+                )
+            messages.success(request, "Your account settings have been saved.")
+            return redirect("core:account")
+    else:
+        form = AccountForm(instance=user, initial={"email_notifications": wants})
+    roles = [name for name in ROLE_NAMES if name in {g.name for g in user.groups.all()}]
+    return render(request, "registration/account.html", {"form": form, "roles": roles})

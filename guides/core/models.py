@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -67,3 +68,31 @@ class VersionedModel(models.Model):
                 return False
             change()
         return True
+
+
+class AccountSettings(models.Model):
+    """What a member of staff has chosen on their account page (/accounts/profile/). No
+    row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings"
+    )
+    email_notifications = models.BooleanField(
+        "Email me about local examples",
+        default=True,
+        help_text="Editors: when an example is sent for review. Authors: when yours is "
+        "returned with a comment or published.",
+    )
+
+    class Meta:
+        verbose_name_plural = "account settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"
+
+    @staticmethod
+    def wants_email(user: object) -> bool:
+        try:
+            return user.account_settings.email_notifications
+        except AccountSettings.DoesNotExist:
+            return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,11 +13,12 @@ from guides.examples.models import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
     LocalExample,
+    OrganisationType,
     parse_tags,
 )
 from guides.library import markup
 from guides.library.glossary import current_glossary
-from guides.library.models import Guide, Tool
+from guides.library.models import Guide, GuideTool, Section, Tool
 
 
 class ExampleForm(Labelled, forms.ModelForm):
@@ -28,6 +31,16 @@ class ExampleForm(Labelled, forms.ModelForm):
         help_text=f"Words to find it by, separated by commas, e.g. cardiac, primary care, A&E. "
         f"Up to {MAX_TAGS} tags of up to {MAX_TAG_LENGTH} characters.",
     )
+    # A choice checked against the chosen guide's sections in clean(), with a sentence
+    # that says what to do (the choices are that guide's sections).
+    section_anchor = forms.CharField(
+        label="Section of the guide",
+        required=False,
+        max_length=100,
+        widget=forms.Select,
+        help_text="Optional. The part of the guide it shows in practice: the example is "
+        "listed beside that section.",
+    )
     # The version the user's copy was based on: a save from an older copy is refused.
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -36,6 +49,7 @@ class ExampleForm(Labelled, forms.ModelForm):
         fields = [
             "title",
             "guide",
+            "section_anchor",
             "tools",
             "organisation_type",
             "service",
@@ -88,14 +102,67 @@ class ExampleForm(Labelled, forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs) -> None:
+        given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         self.fields["guide"].queryset = Guide.objects.only("number", "title")
         self.fields["guide"].empty_label = "Choose a guide"
         self.fields["tools"].queryset = Tool.objects.only("name")
+        self.chosen_guide = self._chosen_guide()
+        # Every guide's sections and tools, in two small queries: the chosen guide's
+        # lists, and the script that changes them when the guide changes.
+        self.choices_by_guide: dict[str, dict[str, list]] = {}
+        for guide_id, anchor, title in Section.objects.order_by("order").values_list(
+            "guide_id", "anchor", "title"
+        ):
+            self._lists(guide_id)["sections"].append([anchor, title])
+        for guide_id, tool_id in GuideTool.objects.order_by("order").values_list(
+            "guide_id", "tool_id"
+        ):
+            self._lists(guide_id)["tools"].append(str(tool_id))
+        chosen = self._lists(self.chosen_guide.pk) if self.chosen_guide else None
+        self.section_anchors = {a for a, _ in chosen["sections"]} if chosen else set()
+        self.fields["section_anchor"].widget.choices = [
+            ("", "The guide as a whole"),
+            *(chosen["sections"] if chosen else []),
+        ]
         self.fields["based_on_version"].required = bool(self.instance.pk)
         if self.instance.pk and not self.is_bound:
-            self.initial["tags"] = ", ".join(sorted(self.instance.tags.names()))
-            self.initial["based_on_version"] = self.instance.version
+            # Unless the form is shown again from what the user sent (choose_guide).
+            if "tags" not in given:
+                self.initial["tags"] = ", ".join(sorted(self.instance.tags.names()))
+            if "based_on_version" not in given:
+                self.initial["based_on_version"] = self.instance.version
+
+    def _chosen_guide(self) -> Guide | None:
+        """The guide the form is for now: as sent, else as given, else the example's."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("guide"))
+        else:
+            value = self.initial.get("guide") or self.instance.guide_id
+        if isinstance(value, Guide):
+            return value
+        if self.instance.guide_id and str(value) == str(self.instance.guide_id):
+            return self.instance.guide
+        try:
+            return Guide.objects.only("number", "title", "slug").get(pk=int(value))
+        except (TypeError, ValueError, Guide.DoesNotExist):
+            return None
+
+    def choices_json(self) -> str:
+        """For the page's script, in a data attribute (escaped like any other text)."""
+        return json.dumps(self.choices_by_guide, separators=(",", ":"))
+
+    def _lists(self, guide_id: int) -> dict[str, list]:
+        return self.choices_by_guide.setdefault(str(guide_id), {"sections": [], "tools": []})
+
+    def tool_groups(self) -> tuple[list, list, bool]:
+        """The tool checkboxes split into the chosen guide's tools (in the guide's order)
+        and all the others, and whether any of the others is ticked (so "show all" opens)."""
+        ids = self._lists(self.chosen_guide.pk)["tools"] if self.chosen_guide else []
+        boxes = {str(box.data["value"]): box for box in self["tools"]}
+        mine = [boxes[i] for i in ids if i in boxes]
+        others = [box for key, box in boxes.items() if key not in set(ids)]
+        return mine, others, any(box.data["selected"] for box in others)
 
     def clean_tags(self) -> list[str]:
         try:
@@ -108,6 +175,14 @@ class ExampleForm(Labelled, forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The end date must be on or after the start date.")
+        anchor, guide = data.get("section_anchor"), data.get("guide")
+        if anchor and guide and anchor not in self.section_anchors:
+            self.add_error(
+                "section_anchor",
+                f"That section is not in “{guide.title}”. Choose one of its sections from the "
+                "list, or “The guide as a whole”.",
+            )
+            data["section_anchor"] = ""
         return data
 
     def save(self, commit: bool = True) -> LocalExample:
@@ -160,9 +235,17 @@ class ExampleFilterForm(forms.Form):
     """The filters on /examples/, from the query string."""
 
     guide = forms.SlugField(required=False, max_length=80)
+    section = forms.SlugField(required=False, max_length=100)
+    setting = forms.ChoiceField(required=False, choices=[("", ""), *OrganisationType.choices])
     tool = forms.SlugField(required=False, max_length=80)
     tag = forms.CharField(required=False, max_length=MAX_TAG_LENGTH)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].error_messages["invalid_choice"] = (
+            "Choose a type of organisation from the list."
+        )
 
     def clean_guide(self) -> Guide | None:
         slug = self.cleaned_data["guide"]
@@ -172,6 +255,16 @@ class ExampleFilterForm(forms.Form):
         if guide is None:
             raise ValidationError("There is no guide with that name.")
         return guide
+
+    def clean(self) -> dict:
+        data = super().clean()
+        anchor, guide = data.get("section"), data.get("guide")
+        if anchor and "guide" in data:
+            if guide is None:
+                self.add_error("section", "Choose the guide as well as its section.")
+            elif not guide.sections.filter(anchor=anchor).exists():
+                self.add_error("section", f"“{guide.title}” has no section with that name.")
+        return data
 
     def clean_tool(self) -> Tool | None:
         slug = self.cleaned_data["tool"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from taggit.managers import TaggableManager
 from guides.core.models import MAX_TEXT_LENGTH, VersionedModel
 from guides.library import markup
 from guides.library.glossary import current_glossary
-from guides.library.models import Guide, Tool
+from guides.library.models import Guide, Section, Tool
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -61,6 +62,19 @@ def parse_tags(value: str | list[str]) -> list[str]:
     return tags
 
 
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop, question or exclamation mark followed by a
+    space (so "4.5 weeks" and "e.g." inside a sentence mostly survive)."""
+    text = " ".join(text.split())
+    match = re.search(r"(?<!\be\.g)(?<!\bi\.e)[.!?](?=\s+[A-Z0-9“\"(])", text)
+    return text[: match.end()] if match else text
+
+
 class ExampleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted for review"
@@ -94,8 +108,28 @@ class LocalExampleQuerySet(models.QuerySet):
     def for_guide(self, guide: Guide) -> LocalExampleQuerySet:
         return self.filter(guide=guide)
 
+    def for_section(self, section: Section) -> LocalExampleQuerySet:
+        return self.filter(guide_id=section.guide_id, section_anchor=section.anchor)
+
     def for_tool(self, tool: Tool) -> LocalExampleQuerySet:
         return self.filter(tools=tool)
+
+    def matching(self, chosen: dict, *leave_out: str) -> LocalExampleQuerySet:
+        """The examples matching the filters of the list page and API (guide, section,
+        setting, tool, tag), except those left out (for counts such as "each guide's
+        examples with the other filters applied")."""
+        examples = self
+        if chosen.get("guide") and "guide" not in leave_out:
+            examples = examples.for_guide(chosen["guide"])
+        if chosen.get("section") and "section" not in leave_out:
+            examples = examples.filter(section_anchor=chosen["section"])
+        if chosen.get("setting"):
+            examples = examples.filter(organisation_type=chosen["setting"])
+        if chosen.get("tool"):
+            examples = examples.for_tool(chosen["tool"])
+        if chosen.get("tag"):
+            examples = examples.filter(tags__name=chosen["tag"])
+        return examples
 
     def newest_first(self) -> LocalExampleQuerySet:
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-updated_at", "-pk")
@@ -115,6 +149,9 @@ class LocalExample(VersionedModel):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     guide = models.ForeignKey(Guide, on_delete=models.PROTECT, related_name="examples")
     tools = models.ManyToManyField(Tool, blank=True, related_name="examples")
+    # The guide section it illustrates, by the section's stable anchor (sections are
+    # rebuilt by the loader; the anchor is what stays). Blank: the guide as a whole.
+    section_anchor = models.SlugField("section", max_length=100, blank=True)
     title = models.CharField(max_length=200)
     organisation_type = models.CharField(
         "type of organisation", max_length=20, choices=OrganisationType.choices, blank=True
@@ -156,6 +193,8 @@ class LocalExample(VersionedModel):
     results_html = models.TextField(blank=True, editable=False)
     lessons_html = models.TextField(blank=True, editable=False)
     excerpt = models.CharField(max_length=300, blank=True, editable=False)
+    # The first sentence of the results: the one line shown beside a guide section.
+    result_line = models.CharField(max_length=200, blank=True, editable=False)
     text = models.TextField(blank=True, editable=False, help_text="Plain text, for search.")
 
     objects = LocalExampleManager()
@@ -168,6 +207,7 @@ class LocalExample(VersionedModel):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="example_status_published"),
             models.Index(fields=["guide", "status"], name="example_guide_status"),
+            models.Index(fields=["guide", "section_anchor"], name="example_guide_section"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -209,7 +249,8 @@ class LocalExample(VersionedModel):
     def render(self, glossary: markup.Glossary | None = None) -> None:
         """Make the HTML, excerpt and search text from the Markdown fields."""
         texts = self.render_html(glossary)
-        self.excerpt = texts[0] if len(texts[0]) <= 280 else texts[0][:279].rsplit(" ", 1)[0] + "…"
+        self.excerpt = _shorten(texts[0], 280)
+        self.result_line = _shorten(first_sentence(texts[2]), 180)
         tags = getattr(self, "_tag_names", None)
         if tags is None:
             tags = list(self.tags.names()) if self.pk else []
@@ -314,6 +355,17 @@ class LocalExample(VersionedModel):
         if self.author is None:
             return "a former member of staff"
         return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def section(self) -> Section | None:
+        """The section it annotates, if it still exists (one query, kept)."""
+        if not self.section_anchor:
+            return None
+        if not hasattr(self, "_section"):
+            self._section = Section.objects.filter(
+                guide_id=self.guide_id, anchor=self.section_anchor
+            ).first()
+        return self._section
 
     @property
     def setting(self) -> str:

@@ -1,20 +1,25 @@
 """What the examples app adds to the library's pages (see guides/core/panels.py): the
 newest published local examples of a guide or a tool, with links to all of them and to
-"add one from your own work"."""
+"add one from your own work"; and beside each section of a guide, the examples that
+annotate it (one query for the whole page) with "Add a local example here"."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.template import Context
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from guides.core import panels
 from guides.examples.models import LocalExample, LocalExampleQuerySet
-from guides.library.models import Guide, Tool
+from guides.library.models import Guide, Section, Tool
 
 LATEST_EXAMPLES = 3
+# Beside a section: its newest few, and a link to the rest.
+SECTION_EXAMPLES = 5
 
 
 def latest_examples(examples: LocalExampleQuerySet) -> list[LocalExample]:
@@ -64,6 +69,67 @@ def tool_examples(context: Context, tool: Tool) -> str:
     )
 
 
+def examples_by_section(guide_id: int) -> dict[str, list[LocalExample]]:
+    """The newest published examples of each section of a guide, at most SECTION_EXAMPLES
+    per section, each carrying its section's total as `section_total`: one query,
+    whatever the number of sections or examples."""
+    newest = (F("published_at").desc(nulls_last=True), F("pk").desc())
+    rows = (
+        LocalExample.objects.published()
+        .filter(guide_id=guide_id)
+        .exclude(section_anchor="")
+        .annotate(
+            row=Window(RowNumber(), partition_by=[F("section_anchor")], order_by=newest),
+            section_total=Window(Count("pk"), partition_by=[F("section_anchor")]),
+        )
+        .filter(row__lte=SECTION_EXAMPLES)
+        .only(
+            "id",
+            "title",
+            "organisation_type",
+            "service",
+            "team",
+            "result_line",
+            "section_anchor",
+            "published_at",
+        )  # fmt: skip
+        .order_by("section_anchor", "row")
+    )
+    out: dict[str, list[LocalExample]] = {}
+    for example in rows:
+        out.setdefault(example.section_anchor, []).append(example)
+    return out
+
+
+def section_examples(context: Context, section: Section) -> str:
+    """Beside a guide section: "2 local examples" opening in place, and for staff who
+    can add examples, "Add a local example here" with the guide and section filled in."""
+    key = f"examples:sections:{section.guide_id}"
+    if key not in context.render_context:
+        context.render_context[key] = examples_by_section(section.guide_id)
+    examples = context.render_context[key].get(section.anchor, [])
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_add = user is not None and LocalExample.can_add(user)
+    if not examples and not can_add:
+        return ""
+    guide_slug = context["guide"].slug if "guide" in context else section.guide.slug
+    query = {"guide": guide_slug, "section": section.anchor}
+    total = examples[0].section_total if examples else 0
+    return render_to_string(
+        "examples/_section_panel.html",
+        {
+            "section": section,
+            "examples": examples,
+            "total": total,
+            "more": total - len(examples),
+            "list_url": f"{reverse('examples:list')}?{urlencode(query)}",
+            "add_url": f"{reverse('examples:new')}?{urlencode(query)}" if can_add else "",
+        },
+        request=request,
+    )
+
+
 def contents_entry(context: Context, guide: Guide) -> str:
     """The guide's "On this page" list gains a link to the examples the panel adds."""
     return render_to_string("examples/_contents_entry.html")
@@ -71,5 +137,6 @@ def contents_entry(context: Context, guide: Guide) -> str:
 
 def register() -> None:
     panels.register("guide:contents", contents_entry, name="examples")
+    panels.register("guide:section", section_examples, name="examples")
     panels.register("guide:after", guide_examples, name="examples")
     panels.register("tool:after", tool_examples, name="examples")

@@ -33,6 +33,7 @@ def keep_local_examples(
     ]
     if problems:
         raise ContentError(problems)
+    release_removed_sections(content, report)
     tool_slugs = [t.slug for t in content.tools]
     for tool in Tool.objects.exclude(slug__in=tool_slugs).filter(examples__isnull=False).distinct():
         titles = [f"#{pk} “{title}”" for pk, title in tool.examples.values_list("pk", "title")]
@@ -40,6 +41,39 @@ def keep_local_examples(
             f"Tool '{tool.slug}' ({tool.name}) was removed: {len(titles)} local "
             f"example{'s' if len(titles) != 1 else ''} lost their link to it and "
             f"{'were' if len(titles) != 1 else 'was'} kept: {', '.join(titles)}."
+        )
+
+
+def release_removed_sections(content: Content, report: LoadReport) -> None:
+    """Examples are attached to a section by its anchor, which stays when the section is
+    moved or its title changes. When a section goes (or its anchor changes), its examples
+    fall back to the guide as a whole, and the report says which."""
+    if not content.guides:
+        return
+    gone = models.Q()
+    for guide in content.guides:
+        anchors = [section.anchor for section in guide.sections]
+        gone |= models.Q(guide__slug=guide.slug) & ~models.Q(section_anchor__in=anchors)
+    orphans = list(
+        LocalExample.objects.exclude(section_anchor="")
+        .filter(gone)
+        .order_by("guide__number", "section_anchor", "pk")
+        .values_list("pk", "title", "guide__slug", "section_anchor")
+    )
+    if not orphans:
+        return
+    LocalExample.objects.filter(pk__in=[pk for pk, *_ in orphans]).update(section_anchor="")
+    by_section: dict[tuple[str, str], list[str]] = {}
+    for pk, title, guide_slug, anchor in orphans:
+        by_section.setdefault((guide_slug, anchor), []).append(f"#{pk} “{title}”")
+    for (guide_slug, anchor), titles in by_section.items():
+        n = len(titles)
+        report.notes.append(
+            f"Section '{anchor}' of guide '{guide_slug}' is gone: {n} local "
+            f"example{'s' if n != 1 else ''} attached to it now "
+            f"{'belong' if n != 1 else 'belongs'} to the guide as a whole: {', '.join(titles)}. "
+            "To keep examples attached when you rename a section, keep its old anchor in the "
+            f"heading, e.g. '## New title {{#{anchor}}}'."
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guides.examples import chart_views, views
+from guides.examples import api, chart_views, views
 
 app_name = "examples"
 
@@ -25,4 +25,6 @@ urlpatterns = [
         name="chart-delete",
     ),
     path("examples/add-chart/", chart_views.chart_choose, name="chart-choose"),
+    path("api/examples/", api.example_list, name="api-list"),
+    path("api/examples/<int:pk>/", api.example_detail, name="api-detail"),
 ]

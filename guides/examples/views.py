@@ -9,18 +9,21 @@ user was looking at, and one based on an older version is refused (nothing is lo
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
+from guides.examples import notify
 from guides.examples.chart_views import attach_pending_chart
 from guides.examples.forms import (
     ExampleFilterForm,
@@ -34,6 +37,7 @@ from guides.examples.models import (
     ExampleStatus,
     LocalExample,
     LocalExampleQuerySet,
+    OrganisationType,
 )
 from guides.library.models import Guide, Tool
 
@@ -97,18 +101,13 @@ def _detail(
 @require_safe
 def example_list(request: HttpRequest) -> HttpResponse:
     form = ExampleFilterForm(request.GET)
-    examples = LocalExample.objects.published()
-    chosen: dict = {"guide": None, "tool": None, "tag": ""}
+    published = LocalExample.objects.published()
+    chosen: dict = {"guide": None, "section": "", "setting": "", "tool": None, "tag": ""}
     if form.is_valid():
         chosen = {k: form.cleaned_data[k] for k in chosen}
-        if chosen["guide"]:
-            examples = examples.for_guide(chosen["guide"])
-        if chosen["tool"]:
-            examples = examples.for_tool(chosen["tool"])
-        if chosen["tag"]:
-            examples = examples.filter(tags__name=chosen["tag"])
+        examples = published.matching(chosen)
     else:
-        examples = examples.none()
+        examples = published.none()
     examples = (
         examples.newest_first()
         .select_related("guide")
@@ -120,6 +119,28 @@ def example_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # How many examples each guide, and each section of the chosen guide, has (with the
+    # other filters applied): one grouped query each.
+    by_guide = dict(
+        published.matching(chosen, "guide", "section")
+        .order_by()
+        .values_list("guide_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    guides = list(Guide.objects.only("slug", "number", "title"))
+    for guide in guides:
+        guide.example_count = by_guide.get(guide.pk, 0)
+    sections = []
+    if chosen["guide"]:
+        by_section = dict(
+            published.matching(chosen, "section")
+            .order_by()
+            .values_list("section_anchor")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        sections = list(chosen["guide"].sections.order_by("order").only("guide", "anchor", "title"))
+        for section in sections:
+            section.example_count = by_section.get(section.anchor, 0)
     return render(
         request,
         "examples/list.html",
@@ -128,16 +149,26 @@ def example_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "chosen": chosen,
             "filtered": any(chosen.values()),
-            "guides": Guide.objects.only("slug", "number", "title"),
+            "guides": guides,
+            "sections": sections,
+            "settings": OrganisationType.choices,
             "tools": Tool.objects.only("slug", "name"),
-            "query": query.urlencode(),
+            "page_query": query.urlencode(),
         },
     )
 
 
 @require_safe
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _get_visible(request, pk))
+    example = _examples_with_links().visible_to(request.user).filter(pk=pk).first()
+    if example is None and not request.user.is_authenticated:
+        # Not published, or not there (the same answer either way). An editor following
+        # the link in a notification email is offered the way in.
+        login = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+        return render(request, "examples/not_found.html", {"login_url": login}, status=404)
+    if example is None:
+        raise Http404("No such example")
+    return _detail(request, example)
 
 
 # Adding and editing -----------------------------------------------------------------
@@ -167,7 +198,9 @@ def example_add(request: HttpRequest) -> HttpResponse:
             "Facilitators role."
         )
     preview = None
-    if request.method == "POST":
+    if "choose_guide" in request.POST:
+        form = ExampleForm(initial=_as_sent(request))
+    elif request.method == "POST":
         form = ExampleForm(request.POST)
         if form.is_valid():
             if "preview" in request.POST:
@@ -181,6 +214,8 @@ def example_add(request: HttpRequest) -> HttpResponse:
                     example.save()
                     form.save_m2m()
                     attach_pending_chart(request, example)  # from the run chart maker
+                    if submit:
+                        notify.submitted(request, example)
                 messages.success(
                     request,
                     "Your example has been sent to the editors for review."
@@ -195,12 +230,17 @@ def example_add(request: HttpRequest) -> HttpResponse:
         tool = Tool.objects.filter(slug=request.GET.get("tool", "")[:80]).first()
         if guide:
             initial["guide"] = guide
+            section = request.GET.get("section", "")[:100]
+            if guide.sections.filter(anchor=section).exists():
+                initial["section_anchor"] = section
         if tool:
             initial["tools"] = [tool]
             if not guide:
                 initial["guide"] = tool.guides.first()
         form = ExampleForm(initial=initial)
-    return _form_page(request, form, preview=preview, adding=True)
+    return _form_page(
+        request, form, preview=preview, adding=True, chose_guide="choose_guide" in request.POST
+    )
 
 
 @shows_oversized_form
@@ -212,7 +252,9 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise _refused(_why_not_edit(example), example)
     preview = latest = None
     can_submit = example.can_submit(request.user)
-    if request.method == "POST":
+    if "choose_guide" in request.POST:
+        form = ExampleForm(initial=_as_sent(request), instance=example)
+    elif request.method == "POST":
         form = ExampleForm(request.POST, instance=example)
         if form.is_valid():
             if "preview" in request.POST:
@@ -224,6 +266,7 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         form.save()
                         if "submit_for_review" in request.POST and can_submit:
                             example.set_status(ExampleStatus.SUBMITTED, by=request.user)
+                            notify.submitted(request, example)
                 if saved:
                     messages.success(
                         request,
@@ -250,8 +293,19 @@ def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
         latest=latest,
         can_submit=can_submit,
         adding=False,
+        chose_guide="choose_guide" in request.POST,
         status=409 if latest else 200,
     )
+
+
+def _as_sent(request: HttpRequest) -> dict:
+    """The form as the user sent it, to show again with the lists of the guide they chose
+    (the "Show this guide's sections and tools" button, without JavaScript): nothing is
+    saved and nothing they typed is lost."""
+    names = [n for n in ExampleForm.base_fields if n != "tools"]
+    initial = {n: request.POST[n] for n in names if n in request.POST}
+    initial["tools"] = request.POST.getlist("tools")
+    return initial
 
 
 def _why_not_edit(example: LocalExample) -> str:
@@ -276,12 +330,22 @@ def _wrong_state(request: HttpRequest, example: LocalExample, message: str) -> H
     return redirect(example)
 
 
+# Who hears of each step by email (guides/examples/notify.py).
+_NOTIFY = {
+    ExampleStatus.SUBMITTED: notify.submitted,
+    ExampleStatus.PUBLISHED: notify.published,
+    ExampleStatus.RETURNED: notify.returned,
+}
+
+
 def _change_status(
     request: HttpRequest, example: LocalExample, version: int, status: str, comment: str = ""
 ) -> bool:
-    return example.change_if_current(
-        version, lambda: example.set_status(status, by=request.user, comment=comment)
-    )
+    def change() -> None:
+        example.set_status(status, by=request.user, comment=comment)
+        _NOTIFY[status](request, example)
+
+    return example.change_if_current(version, change)
 
 
 @login_required

@@ -193,9 +193,15 @@ class NoteForm(Labelled, forms.Form):
 
 
 class TimingForm(Labelled, forms.Form):
-    """Change the timing of a content item."""
+    """Change the timing of a content item (and, for a section, whether the handout
+    includes its local examples)."""
 
     minutes = MinutesField()
+    with_examples = forms.BooleanField(
+        label="Include local examples",
+        required=False,
+        help_text="The handout adds the published local examples about this section.",
+    )
     version = version_field()
 
 

@@ -203,6 +203,7 @@ class Module(VersionedModel):
         fields = [
             "order", "kind", "guide_id", "section_id", "tool_id", "term_id", "example_id",
             "title", "text", "text_html", "minutes", "for_participants", "chart_settings",
+            "with_examples",
         ]  # fmt: skip
         ModuleItem.objects.bulk_create(
             ModuleItem(module=copy, **{f: getattr(item, f) for f in fields})
@@ -243,6 +244,8 @@ class ModuleItem(models.Model):
     for_participants = models.BooleanField(default=True)
     # Charts only: the run chart maker's settings (its GET parameters); `text` explains it.
     chart_settings = models.JSONField(null=True, blank=True)
+    # Sections only: the handout adds the published local examples that annotate it.
+    with_examples = models.BooleanField("include local examples", default=False)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -84,6 +84,7 @@ SIGNED_IN_PAGES = [
     ("facilitator", "/examples/{draft}/edit/"),
     ("facilitator", "/examples/{draft}/delete/"),
     ("facilitator", "/accounts/password_change/"),
+    ("facilitator", "/accounts/profile/"),
     ("facilitator", "/modules/"),
     ("editor", "/examples/review/"),
     ("editor", "/examples/{submitted}/"),

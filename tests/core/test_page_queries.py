@@ -25,13 +25,15 @@ GUIDE = "process-mapping"
 # (who, address, most queries). {example}, {draft} and {module} are filled in.
 PAGES = [
     (None, "/", 1),
-    (None, f"/guides/{GUIDE}/", 6),
+    (None, f"/guides/{GUIDE}/", 7),
     (None, "/tools/run-charts/", 4),
     (None, "/search/?q=pdsa", 7),
     (None, "/search/?q=waits+echo", 12),  # 11 on SQLite
     (None, "/api/search/?q=pdsa", 7),
-    (None, "/examples/", 6),
-    (None, f"/examples/?guide={GUIDE}&tag=discharge", 7),
+    (None, "/examples/", 7),
+    (None, f"/examples/?guide={GUIDE}&tag=discharge", 10),
+    (None, "/api/examples/", 4),
+    (None, "/api/examples/{example}/", 3),
     (None, "/examples/{example}/", 4),  # + its charts
     (None, "/run-chart/", 0),
     (None, "/run-chart/?data=1%0A2%0A3%0A4%0A5%0A6%0A7%0A8%0A9%0A10%0A11%0A12", 1),
@@ -39,11 +41,12 @@ PAGES = [
     (None, f"/guides/{GUIDE}/handout/", 5),
     (None, "/accounts/login/", 0),
     ("facilitator", "/", 5),
-    ("facilitator", f"/guides/{GUIDE}/", 10),
+    ("facilitator", f"/guides/{GUIDE}/", 11),
     ("facilitator", "/examples/mine/", 6),
-    ("facilitator", "/examples/new/", 8),
+    ("facilitator", "/examples/new/", 10),
     ("facilitator", "/examples/{draft}/", 8),  # + its charts
-    ("facilitator", "/examples/{draft}/edit/", 11),
+    ("facilitator", "/examples/{draft}/edit/", 13),
+    ("facilitator", "/accounts/profile/", 8),
     ("editor", "/examples/review/", 6),
     ("editor", "/examples/{submitted}/", 8),  # + its charts
     ("trainer", "/modules/", 6),
@@ -51,7 +54,7 @@ PAGES = [
     ("trainer", "/modules/{module}/", 7),
     ("trainer", "/modules/{module}/edit/", 5),
     ("trainer", "/modules/{module}/handout/", 9),  # + the examples' charts, in one query
-    ("trainer", f"/guides/{GUIDE}/", 11),
+    ("trainer", f"/guides/{GUIDE}/", 12),
 ]
 
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_each_app_adds_its_parts_to_the_library_pages():
     assert panels.slots() == {
         "guide:contents": ["examples"],
+        "guide:section": ["examples"],
         "guide:after": ["examples", "training"],
         "tool:after": ["examples", "training"],
         "guide:actions": ["training"],

@@ -148,7 +148,8 @@ def varied_examples():
     examples = [
         make_example(author, tags=("cardiac", "a&e"), tools=("run-charts", "pdsa-cycles"),
                      period_start=date(2004, 4, 1), period_end=date(2005, 3, 31),
-                     organisation_type="acute", team="Echo team", contact="Jo, lead"),
+                     organisation_type="acute", team="Echo team", contact="Jo, lead",
+                     section_anchor="how-to-do-it"),
         make_example(author, status=ExampleStatus.SUBMITTED, tags=("primary care",),
                      problem="## Heading\n\nA PDSA with *emphasis* and [a link](https://nhs.uk)."),
         make_example(author, status=ExampleStatus.RETURNED, editor_comment="Add measures.",
@@ -234,6 +235,7 @@ def test_new_examples_get_fresh_ids_after_an_import(varied_examples, tmp_path):
         (lambda row: row.update(tools=["no-such-tool"]), "unknown tool(s) 'no-such-tool'"),
         (lambda row: row.update(author="nobody"), "unknown user 'nobody'"),
         (lambda row: row.update(status="live"), "unknown status 'live'"),
+        (lambda row: row.update(section="no-such"), "unknown section 'no-such'"),
         (lambda row: row.update(title="x" * 300), "at most 200 characters"),
         (
             lambda row: row.update(period_start="2004-04-01", period_end="1990-01-01"),
@@ -264,6 +266,20 @@ def test_import_sanitises_again_rather_than_trusting_the_file(varied_examples, t
     call_command("import_examples", str(path), stdout=StringIO())
     html = LocalExample.objects.get(uid=data["examples"][0]["uid"]).problem_html
     assert "<script" not in html and "javascript:" not in html
+
+
+def test_a_file_from_before_sections_imports_each_example_for_its_whole_guide(
+    varied_examples, tmp_path
+):
+    data = export()
+    assert any(row["section"] == "how-to-do-it" for row in data["examples"])
+    for row in data["examples"]:
+        row.pop("section")
+    LocalExample.objects.all().delete()
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(data))
+    call_command("import_examples", str(path), stdout=StringIO())
+    assert set(LocalExample.objects.values_list("section_anchor", flat=True)) == {""}
 
 
 def test_a_file_that_is_not_an_export_is_refused(tmp_path):

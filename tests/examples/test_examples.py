@@ -506,14 +506,17 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "who", "bound"),
     [
-        ("/examples/", "anonymous", 6),
-        ("/examples/?guide=process-mapping&tool=run-charts&tag=shared", "anonymous", 8),
+        ("/examples/", "anonymous", 7),
+        ("/examples/?guide=process-mapping&tool=run-charts&tag=shared", "anonymous", 11),
+        ("/examples/?guide=process-mapping&section=how-to-do-it&setting=acute", "anonymous", 11),
         ("/examples/{pk}/", "anonymous", 4),  # + its charts
         ("/examples/{pk}/", "editor", 8),  # + its charts
-        ("/examples/{pk}/edit/", "editor", 11),
+        ("/examples/{pk}/edit/", "editor", 13),
+        ("/examples/new/?guide=process-mapping&section=how-to-do-it", "author", 11),
         ("/examples/mine/", "author", 6),
         ("/examples/review/", "editor", 6),
-        ("/guides/process-mapping/", "anonymous", 6),
+        ("/guides/process-mapping/", "anonymous", 7),
+        ("/guides/process-mapping/", "author", 11),
         ("/tools/run-charts/", "anonymous", 4),
     ],
 )

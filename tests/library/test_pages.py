@@ -240,7 +240,7 @@ def test_healthz_503_when_the_database_is_unreachable(client, monkeypatch):
 
 PAGES = [
     ("/", 2),
-    ("/guides/process-mapping/", 6),
+    ("/guides/process-mapping/", 7),
     ("/tools/", 3),
     ("/tools/run-charts/", 4),
     ("/glossary/", 2),

@@ -872,7 +872,7 @@ def grow_modules(owner, other) -> None:
     ("url", "bound"),
     [
         ("/modules/", 8),
-        ("/guides/process-mapping/", 11),
+        ("/guides/process-mapping/", 12),
         ("/tools/run-charts/", 9),
         ("/glossary/pdsa/", 10),
     ],

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.examples.charts import chart_blocks
+from guides.examples.models import LocalExample
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
@@ -47,6 +49,8 @@ class Press:
     resolve: markup.Resolver
     sections: dict[int, list[Section]] = field(default_factory=dict)  # by guide, in order
     tools: dict[int, list[Tool]] = field(default_factory=dict)  # by guide, in order
+    # By section id: the published local examples of the sections that include them.
+    examples: dict[int, list[LocalExample]] = field(default_factory=dict)
     # By section id: see linked_before().
     _linked_before: dict[int, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -161,6 +165,24 @@ def _section_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
     section = item.section
     entry = _section(section, anchor, press, seen=press.linked_before(section), top=3)
     entry.context = f"From guide {section.guide.number}: {section.guide.title}"
+    for example in press.examples.get(section.pk, []) if item.with_examples else []:
+        entry.blocks.append(
+            Block(
+                f"Local example: {example.title}",
+                format_html(
+                    "{}{}{}",
+                    format_html('<p class="meta">{}</p>', example.setting)
+                    if example.setting
+                    else "",
+                    format_html("<p>{}</p>", example.excerpt) if example.excerpt else "",
+                    format_html("<p><strong>What happened:</strong> {}</p>", example.result_line)
+                    if example.result_line
+                    else "",
+                ),
+                absolute(press.base, example.get_absolute_url()),
+            )
+        )
+        entry.text += f" {example.title} {example.excerpt} {example.result_line}"
     return entry
 
 
@@ -340,6 +362,31 @@ def _fetch_guides(items: list[ModuleItem], press: Press) -> None:
     for section in sections.order_by("guide_id", "order"):
         section.guide = guides[section.guide_id]  # for its address, without a query each
         press.sections.setdefault(section.guide_id, []).append(section)
+    wanted = [i.section for i in items if i.kind == ItemKind.SECTION and i.section_id
+              and i.with_examples]  # fmt: skip
+    if wanted:
+        which = Q()
+        for s in wanted:
+            which |= Q(guide_id=s.guide_id, section_anchor=s.anchor)
+        ids = {(s.guide_id, s.anchor): s.pk for s in wanted}
+        for example in (
+            LocalExample.objects.published()
+            .filter(which)
+            .newest_first()
+            .only(
+                "id",
+                "title",
+                "organisation_type",
+                "service",
+                "team",
+                "excerpt",
+                "result_line",
+                "guide_id",
+                "section_anchor",
+            )  # fmt: skip
+        ):
+            section_id = ids[(example.guide_id, example.section_anchor)]
+            press.examples.setdefault(section_id, []).append(example)
     for link in (
         GuideTool.objects.filter(guide_id__in=list(whole))
         .select_related("tool")

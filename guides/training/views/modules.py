@@ -312,6 +312,8 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 saved = module.claim(form.cleaned_data["version"])
                 if saved:
                     item.minutes = form.cleaned_data["minutes"]
+                    if item.kind == ItemKind.SECTION:
+                        item.with_examples = form.cleaned_data.get("with_examples", False)
                     if is_note:
                         item.title = form.cleaned_data["title"]
                         item.text = form.cleaned_data["text"]
@@ -327,7 +329,11 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, CONFLICT)
     else:
-        initial = {"minutes": item.minutes, "version": module.version}
+        initial = {
+            "minutes": item.minutes,
+            "version": module.version,
+            "with_examples": item.with_examples,
+        }
         if is_note:
             initial |= {
                 "title": item.title,

@@ -40,6 +40,7 @@ def export_data() -> dict:
         for name in DATES + TIMES:
             value = getattr(example, name)
             row[name] = value.isoformat() if value else None
+        row["section"] = example.section_anchor
         row["tools"] = sorted(t.slug for t in example.tools.all())
         row["tags"] = sorted(t.name for t in example.tags.all())
         row["author"] = example.author.get_username() if example.author else None

@@ -100,6 +100,13 @@ def _prepare(
     if row["status"] not in ExampleStatus.values:
         raise ValueError(f"unknown status {row['status']!r}")
     example = LocalExample(uid=row["uid"], guide=guides[row["guide"]])
+    # Files from before sections could be annotated have no "section": the whole guide.
+    example.section_anchor = row.get("section") or ""
+    if (
+        example.section_anchor
+        and not example.guide.sections.filter(anchor=example.section_anchor).exists()
+    ):
+        raise ValueError(f"unknown section '{example.section_anchor}' of guide '{row['guide']}'")
     for name in FIELDS:
         setattr(example, name, row[name])
     for name in DATES:
