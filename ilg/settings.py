@@ -67,6 +67,34 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+
+def _site_url() -> str:
+    """The site's own address (scheme, host and any port, no path): every absolute
+    address the site prints or emails (handouts, password-reset links, the API's links,
+    a module's public link) and every cache key is built from it, never from the Host
+    header a client sent."""
+    value = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if not value:
+        if HTTPS:
+            raise ImproperlyConfigured(
+                "SITE_URL must be set when HTTPS=true (production), e.g. "
+                "SITE_URL=https://ilg.example.nhs.uk"
+            )
+        return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host such as https://ilg.example.nhs.uk, not {value!r}"
+        )
+    if HTTPS and parts.scheme != "https":
+        raise ImproperlyConfigured(f"SITE_URL must start with https:// when HTTPS=true: {value!r}")
+    return value
+
+
+SITE_URL = _site_url()
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -244,17 +272,30 @@ def _static_headers(headers: object, path: str, url: str) -> None:
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 
-# Signed-out pages are cached in each process's memory, keyed on the site version in the
-# database (guides/core/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off.
+# Signed-out pages are cached, keyed on the site version in the database
+# (guides/core/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off. CACHE_URL chooses
+# where: each process's memory (locmem://, the default, bounded to CACHE_MAX_MB in all and
+# PAGE_CACHE_MAX_KB a page) or one Redis that every app server shares (redis://...).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+PAGE_CACHE_MAX_ENTRY_BYTES = envint("PAGE_CACHE_MAX_KB", 1024) * 1024
+CACHE_URL = os.environ.get("CACHE_URL", "") or "locmem://"
+
+
+def _caches() -> dict:
+    from guides.core.cachebounds import caches_from_url  # plain module: no models
+
+    return caches_from_url(
+        CACHE_URL,
+        max_bytes=envint("CACHE_MAX_MB", 64) * 1024 * 1024,
+        max_entry_bytes=max(PAGE_CACHE_MAX_ENTRY_BYTES, 4 * 1024 * 1024),
+    )
+
+
+CACHES = _caches()
+
+# PDF handouts: how many may be made at once on one machine (more get a 503 "being
+# prepared" page with Retry-After), and the most one handout may hold.
+PDF_RENDERS_AT_ONCE = envint("PDF_RENDERS_AT_ONCE", 1)
 
 if HTTPS:
     # Served over HTTPS by a proxy that terminates TLS and sets X-Forwarded-Proto.

@@ -19,6 +19,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_url(settings):
+    # The test client's host: absolute addresses come from SITE_URL, not the request.
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests make many users: a fast hasher keeps them quick (never in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

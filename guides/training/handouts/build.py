@@ -24,6 +24,7 @@ from guides.training.handouts.document import (
     absolute,
     version_label,
 )
+from guides.training.handouts.limits import check_size
 from guides.training.models import ItemKind, Module, ModuleItem
 
 # Items long enough to deserve their own page; short ones (terms, notes, single
@@ -337,6 +338,8 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
     terms, version = _glossary_terms(), ContentVersion.objects.first()
     press = _press(base_url, version)
     _fetch_guides(items, press)
+    # Weighed before anything is rendered: HandoutTooLarge past the cap.
+    check_size(items, {g: sum(len(s.body) for s in ss) for g, ss in press.sections.items()})
 
     printed: list[HandoutItem] = []
     for item in items:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core import caching
 from guides.core.middleware import shows_oversized_form
+from guides.core.site import absolute_url
 from guides.search import engine as library_search
 from guides.training import handouts
 from guides.training.forms import (
@@ -125,7 +126,7 @@ def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) ->
         "share_form": ShareForm(
             initial={"visibility": module.visibility, "version": module.version}
         ),
-        "share_url": request.build_absolute_uri(module.get_share_url()),
+        "share_url": absolute_url(module.get_share_url()),
         "full": len(items) >= MAX_MODULE_ITEMS,
     }
     return render(request, "training/detail.html", context, status=status)
