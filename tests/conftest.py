@@ -52,6 +52,47 @@ def page_cache(settings):
 
 
 @pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server of the tests' own (no saving to disk), as a CACHE_URL.
+    Skipped with a message when the binary is missing; with CI=true that is a failure."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server not found (apt-get install redis-server): Redis tests skipped"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message.replace("skipped", "required with CI=true"))
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", str(folder), "--maxmemory", "64mb", "--maxmemory-policy",
+         "allkeys-lru"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real content once; each test runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():

@@ -93,6 +93,8 @@ class ExampleForm(Labelled, forms.ModelForm):
         self.fields["guide"].empty_label = "Choose a guide"
         self.fields["tools"].queryset = Tool.objects.only("name")
         self.fields["based_on_version"].required = bool(self.instance.pk)
+        for name in MARKDOWN_FIELDS:
+            self.fields[name].validators.append(markup.validate_markdown)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(sorted(self.instance.tags.names()))
             self.initial["based_on_version"] = self.instance.version

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from guides.core.forms import MARKDOWN_HELP, Labelled
 from guides.core.models import MAX_TEXT_LENGTH
 from guides.examples.models import ExampleStatus, LocalExample
+from guides.library import markup
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 from guides.training.models import MAX_MINUTES, ItemKind, ItemTarget, Module, ModuleVisibility
 
@@ -117,6 +118,7 @@ class ModuleForm(Labelled, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].required = bool(self.instance.pk)
+        self.fields["trainer_notes"].validators.append(markup.validate_markdown)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -178,6 +180,7 @@ class NoteForm(Labelled, forms.Form):
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=MARKDOWN_HELP,
+        validators=[markup.validate_markdown],
     )
     audience = forms.ChoiceField(
         label="Who is it for?",

@@ -144,7 +144,7 @@ class Module(VersionedModel):
         return self.owner.get_full_name() or self.owner.get_username()
 
     def render(self, glossary: markup.Glossary | None = None) -> None:
-        self.trainer_notes_html = markup.render(
+        self.trainer_notes_html = markup.render_safely(
             self.trainer_notes,
             glossary=glossary if glossary is not None else current_glossary(),
             id_prefix="module-notes-",
@@ -259,7 +259,7 @@ class ModuleItem(models.Model):
 
     def render(self, glossary: markup.Glossary | None = None) -> None:
         """A note's HTML from its Markdown (content items have no text of their own)."""
-        self.text_html = markup.render(
+        self.text_html = markup.render_safely(
             self.text,
             glossary=glossary if glossary is not None else current_glossary(),
             id_prefix=f"note{self.order}-",

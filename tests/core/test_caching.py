@@ -30,6 +30,22 @@ pytestmark = pytest.mark.django_db
 GUIDE = "/guides/process-mapping/"
 
 
+@pytest.fixture(params=["memory", "redis"])
+def page_cache(request, settings):
+    """The anonymous page cache switched on, and empty: every test here runs once with
+    each process's own memory (the default) and once with a real Redis (CACHE_URL)."""
+    from django.core.cache import caches
+
+    from guides.core.cachebounds import caches_from_url
+
+    if request.param == "redis":
+        settings.CACHES = caches_from_url(request.getfixturevalue("redis_url"))
+    settings.PAGE_CACHE_SECONDS = 600
+    caches[caching.CACHE_ALIAS].clear()
+    yield caches[caching.CACHE_ALIAS]
+    caches[caching.CACHE_ALIAS].clear()
+
+
 def get(client: Client, url: str, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
