@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A signed-in session's expiry follows its use: it ends after SESSION_IDLE_MINUTES.
+    "guides.core.accounts.touch_session",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -206,15 +208,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed sign-ins are counted by user name and, separately, by address: five failures
-# for either locks it out for 15 minutes. A success resets the count.
+# Failed sign-ins are counted for a user name and an address together: five failures
+# lock that pair out for 15 minutes, so a stranger's bad guesses from elsewhere never lock
+# a real user out, and many staff behind one NHS address do not lock each other out. A
+# success resets the count.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind NUM_PROXIES trusted proxies the client's address is taken from X-Forwarded-For.
 NUM_PROXIES = envint("NUM_PROXIES", 0)
+# `check --deploy` refuses HTTPS=true without an explicit NUM_PROXIES (guides/core/checks.py):
+# behind a proxy every client would otherwise share the proxy's address.
+NUM_PROXIES_SET = os.environ.get("NUM_PROXIES", "").strip() != ""
 AXES_CLIENT_IP_CALLABLE = "guides.core.accounts.client_ip"
 
 # Password reset email: printed to the console unless EMAIL_HOST is set (production).
@@ -242,6 +249,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Shared ward computers: a session ends after this long without a request (default 8
+# hours), and at browser close when "This is a shared computer" is ticked at sign-in.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Script never reads the CSRF cookie (static/js takes the token from the form).
 CSRF_COOKIE_HTTPONLY = True
 

@@ -283,7 +283,8 @@ class PageCacheMiddleware:
         if not cacheable_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                patch_cache_control(response, private=True)
+                # Signed-in pages: never kept by the browser (shared ward computers).
+                patch_cache_control(response, private=True, no_store=True)
             return response
         cache = caches[CACHE_ALIAS]
         key = page_key(request, current_token())

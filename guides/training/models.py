@@ -188,8 +188,10 @@ class Module(VersionedModel):
         last = self.items.aggregate(last=models.Max("order"))["last"]
         return (last or 0) + 1
 
-    def duplicate(self, owner: AbstractBaseUser) -> Module:
-        """A private copy, with all its items, for `owner` to adapt."""
+    def duplicate(self, owner: AbstractBaseUser, *, participants_only: bool = False) -> Module:
+        """A private copy, with all its items, for `owner` to adapt. `participants_only`
+        (a copy made through the public link by someone not entitled to the trainer's
+        edition) leaves out the trainer's notes and the notes for the trainer only."""
         prefix = "Copy of "
         copy = Module.objects.create(
             owner=owner,
@@ -197,7 +199,7 @@ class Module(VersionedModel):
             audience=self.audience,
             duration=self.duration,
             objectives=self.objectives,
-            trainer_notes=self.trainer_notes,
+            trainer_notes="" if participants_only else self.trainer_notes,
         )
         fields = [
             "order", "kind", "guide_id", "section_id", "tool_id", "term_id", "example_id",
@@ -206,6 +208,7 @@ class Module(VersionedModel):
         ModuleItem.objects.bulk_create(
             ModuleItem(module=copy, **{f: getattr(item, f) for f in fields})
             for item in self.items.all()
+            if not (participants_only and item.trainer_only)
         )
         return copy
 

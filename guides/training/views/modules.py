@@ -448,7 +448,7 @@ def module_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     if not Module.can_build(request.user):
         raise refused(why_not_edit(request, module), module)
     with transaction.atomic():
-        copy = module.duplicate(request.user)
+        copy = module.duplicate(request.user, participants_only=not shows_trainer(request, module))
     messages.success(
         request,
         f"This is your own copy of “{module.title}”, with all its items. It is private "
@@ -470,9 +470,14 @@ def module_share(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         if not module.claim(form.cleaned_data["version"]):
             return refuse_stale(request, module)
+        leaving_link = (
+            module.visibility == ModuleVisibility.LINK
+            and form.cleaned_data["visibility"] != ModuleVisibility.LINK
+        )
         module.visibility = form.cleaned_data["visibility"]
         fields = ["visibility", "version"]
-        if form.cleaned_data["new_link"]:
+        # A link once withdrawn stays dead: sharing by link again makes a new one.
+        if form.cleaned_data["new_link"] or leaving_link:
             module.share_token = new_share_token()
             fields.append("share_token")
         module.save(update_fields=fields)
