@@ -330,9 +330,19 @@ def _clean(raw_html: str) -> str:
     )
 
 
+# What browsers drop from anywhere in an address (tab, line feed, carriage return) and
+# strip from its start (C0 controls and spaces), before reading it.
+URL_DROPPED = re.compile(r"[\t\n\r]")
+URL_LEADING = re.compile(r"^[\x00-\x20]+")
+
+
 def _no_protocol_relative(tag: str, attribute: str, value: str) -> str | None:
-    if attribute in ("href", "src") and value.strip().startswith(("//", "\\\\", "/\\")):
-        return None
+    """Relative links stay; anything a browser would read as another host does not:
+    "//evil.example", and its disguises ("\\/evil.example", "/<tab>/evil.example")."""
+    if attribute in ("href", "src"):
+        seen = URL_LEADING.sub("", URL_DROPPED.sub("", value)).replace("\\", "/")
+        if seen.startswith("//"):
+            return None
     return value
 
 

@@ -45,10 +45,15 @@ def resolve_item(value: str) -> tuple[str, ItemTarget]:
     elif kind == ItemKind.TERM:
         target = GlossaryTerm.objects.filter(slug=ref).first()
     elif kind == ItemKind.EXAMPLE:
-        target = LocalExample.objects.filter(pk=int(ref)).first() if is_id(ref) else None
-        if target is not None and target.status != ExampleStatus.PUBLISHED:
+        # Only published ones, and the same answer for an unpublished id as for a missing
+        # one: nothing tells a stranger which ids are drafts.
+        published = LocalExample.objects.filter(status=ExampleStatus.PUBLISHED)
+        target = published.filter(pk=int(ref)).first() if is_id(ref) else None
+        if target is None:
             raise ValidationError(
-                "Only published local examples can be added to a module.", code="unpublished"
+                "That local example could not be found, or is not published: only "
+                "published local examples can be added to a module.",
+                code="missing",
             )
     else:
         raise ValidationError("Choose a guide, section, tool, term or example.", code="kind")

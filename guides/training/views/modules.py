@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core import caching
 from guides.core.middleware import shows_oversized_form
+from guides.core.models import MAX_TEXT_LENGTH
 from guides.core.site import absolute_url
 from guides.search import engine as library_search
 from guides.training import handouts
@@ -264,11 +265,19 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @shows_oversized_form
 @login_required
-@require_POST
+# GET too: an oversized post arrives as one (see guides/core/middleware.py), and a plain
+# GET goes back to the module.
+@require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     module = editable(request, pk)
     if request.oversized:
-        messages.error(request, "What you sent was too large, so nothing was saved.")
+        messages.error(
+            request,
+            "Your note was too large to read, so nothing was saved. Notes can be up to "
+            f"{MAX_TEXT_LENGTH:,} characters: shorten it or split it into two notes.",
+        )
+        return redirect(module)
+    if request.method != "POST":
         return redirect(module)
     form = NoteForm(request.POST, prefix="note")
     if not form.is_valid():
