@@ -67,6 +67,34 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+
+def _site_url() -> str:
+    """The site's own address (scheme, host and any port, no path): every absolute
+    address the site prints or emails (handouts, password-reset links, the API's links,
+    a module's public link) and every cache key is built from it, never from the Host
+    header a client sent."""
+    value = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if not value:
+        if HTTPS:
+            raise ImproperlyConfigured(
+                "SITE_URL must be set when HTTPS=true (production), e.g. "
+                "SITE_URL=https://ilg.example.nhs.uk"
+            )
+        return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host such as https://ilg.example.nhs.uk, not {value!r}"
+        )
+    if HTTPS and parts.scheme != "https":
+        raise ImproperlyConfigured(f"SITE_URL must start with https:// when HTTPS=true: {value!r}")
+    return value
+
+
+SITE_URL = _site_url()
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -106,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A signed-in session's expiry follows its use: it ends after SESSION_IDLE_MINUTES.
+    "guides.core.accounts.touch_session",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -178,15 +208,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed sign-ins are counted by user name and, separately, by address: five failures
-# for either locks it out for 15 minutes. A success resets the count.
+# Failed sign-ins are counted for a user name and an address together: five failures
+# lock that pair out for 15 minutes, so a stranger's bad guesses from elsewhere never lock
+# a real user out, and many staff behind one NHS address do not lock each other out. A
+# success resets the count.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind NUM_PROXIES trusted proxies the client's address is taken from X-Forwarded-For.
 NUM_PROXIES = envint("NUM_PROXIES", 0)
+# `check --deploy` refuses HTTPS=true without an explicit NUM_PROXIES (guides/core/checks.py):
+# behind a proxy every client would otherwise share the proxy's address.
+NUM_PROXIES_SET = os.environ.get("NUM_PROXIES", "").strip() != ""
 AXES_CLIENT_IP_CALLABLE = "guides.core.accounts.client_ip"
 
 # Password reset email: printed to the console unless EMAIL_HOST is set (production).
@@ -214,6 +249,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Shared ward computers: a session ends after this long without a request (default 8
+# hours), and at browser close when "This is a shared computer" is ticked at sign-in.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Script never reads the CSRF cookie (static/js takes the token from the form).
 CSRF_COOKIE_HTTPONLY = True
 
@@ -244,17 +283,30 @@ def _static_headers(headers: object, path: str, url: str) -> None:
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 
-# Signed-out pages are cached in each process's memory, keyed on the site version in the
-# database (guides/core/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off.
+# Signed-out pages are cached, keyed on the site version in the database
+# (guides/core/caching.py); PAGE_CACHE_SECONDS=0 turns the cache off. CACHE_URL chooses
+# where: each process's memory (locmem://, the default, bounded to CACHE_MAX_MB in all and
+# PAGE_CACHE_MAX_KB a page) or one Redis that every app server shares (redis://...).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+PAGE_CACHE_MAX_ENTRY_BYTES = envint("PAGE_CACHE_MAX_KB", 1024) * 1024
+CACHE_URL = os.environ.get("CACHE_URL", "") or "locmem://"
+
+
+def _caches() -> dict:
+    from guides.core.cachebounds import caches_from_url  # plain module: no models
+
+    return caches_from_url(
+        CACHE_URL,
+        max_bytes=envint("CACHE_MAX_MB", 64) * 1024 * 1024,
+        max_entry_bytes=max(PAGE_CACHE_MAX_ENTRY_BYTES, 4 * 1024 * 1024),
+    )
+
+
+CACHES = _caches()
+
+# PDF handouts: how many may be made at once on one machine (more get a 503 "being
+# prepared" page with Retry-After), and the most one handout may hold.
+PDF_RENDERS_AT_ONCE = envint("PDF_RENDERS_AT_ONCE", 1)
 
 if HTTPS:
     # Served over HTTPS by a proxy that terminates TLS and sets X-Forwarded-Proto.

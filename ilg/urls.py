@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from guides.core import accounts
+
 admin.site.site_header = "Improvement Leaders' Guides: administration"
 admin.site.site_title = "ILG library admin"
 
@@ -10,16 +12,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Sign in, sign out, password change and reset (templates/registration/).
     # Django's sign-in and sign-out views put the host name in `site_name`: keep ours.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(extra_context={"site_name": settings.SITE_NAME}),
-        name="login",
-    ),
+    # With "This is a shared computer" (guides/core/accounts.py).
+    path("accounts/login/", accounts.sign_in, name="login"),
     path(
         "accounts/logout/",
         auth_views.LogoutView.as_view(extra_context={"site_name": settings.SITE_NAME}),
         name="logout",
     ),
+    # Throttled, with the emailed link built from SITE_URL (guides/core/accounts.py).
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     # One include per feature app; every public address is as it was before the split
     # (printed handouts and bookmarks carry them: tests/test_urls.py walks the list).

@@ -19,6 +19,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_url(settings):
+    # The test client's host: absolute addresses come from SITE_URL, not the request.
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests make many users: a fast hasher keeps them quick (never in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -43,6 +49,47 @@ def page_cache(settings):
     caches[CACHE_ALIAS].clear()
     yield caches[CACHE_ALIAS]
     caches[CACHE_ALIAS].clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server of the tests' own (no saving to disk), as a CACHE_URL.
+    Skipped with a message when the binary is missing; with CI=true that is a failure."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server not found (apt-get install redis-server): Redis tests skipped"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message.replace("skipped", "required with CI=true"))
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", str(folder), "--maxmemory", "64mb", "--maxmemory-policy",
+         "allkeys-lru"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
 
 
 @pytest.fixture(scope="session")

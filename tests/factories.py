@@ -315,7 +315,10 @@ def assert_hardened(response) -> None:
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves: not for a deployment.
-    dropped = ("SECRET_KEY", "HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = (
+        "SECRET_KEY", "HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "CACHE_URL",
+        "NUM_PROXIES",
+    )  # fmt: skip
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     return subprocess.run(
@@ -329,4 +332,6 @@ PRODUCTION = {
     "HTTPS": "true",
     "SECRET_KEY": "x7Gq2-production-like-secret-key-for-the-check-0123456789abcdefghij",
     "ALLOWED_HOSTS": "ilg.example.org",
+    "SITE_URL": "https://ilg.example.org",
+    "NUM_PROXIES": "1",
 }

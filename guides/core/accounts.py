@@ -75,3 +75,132 @@ def account(request: HttpRequest) -> HttpResponse:
         form = AccountForm(instance=user, initial={"email_notifications": wants})
     roles = [name for name in ROLE_NAMES if name in {g.name for g in user.groups.all()}]
     return render(request, "registration/account.html", {"form": form, "roles": roles})
+
+
+# Password reset ---------------------------------------------------------------------
+# Django's own view and form, with three changes: the emailed link is built from
+# SITE_URL (never the Host header a client sent); accounts made without a password
+# (`create_user --no-password`) get the email too, which is how they set their first
+# one; and requests are throttled per address and per account.
+
+RESET_WINDOW = 60 * 60  # seconds
+RESETS_PER_ADDRESS = 5  # requests from one address in the window
+RESETS_PER_ACCOUNT = 3  # emails to one account in the window
+
+
+def _count(key: str) -> int:
+    """Add one to a counter kept for RESET_WINDOW seconds; return the new count."""
+    from django.core.cache import cache
+
+    if cache.add(key, 1, RESET_WINDOW):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, RESET_WINDOW)
+        return 1
+
+
+def _reset_form() -> type:
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.forms import PasswordResetForm
+
+    class ResetForm(PasswordResetForm):
+        def get_users(self, email: str):  # noqa: ANN202 (a generator of users)
+            users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+            for user in users:
+                # Unusable passwords included: a new account sets its first one here.
+                if user.email.casefold() == email.casefold():
+                    if _count(f"reset:account:{user.pk}") <= RESETS_PER_ACCOUNT:
+                        yield user
+
+        def save(self, *args, **kwargs) -> None:
+            site = urlsplit(settings.SITE_URL)
+            kwargs["domain_override"] = site.netloc
+            kwargs["use_https"] = site.scheme == "https"
+            super().save(*args, **kwargs)
+
+    return ResetForm
+
+
+def password_reset(request: HttpRequest):  # noqa: ANN201 (a view)
+    """/accounts/password_reset/: Django's view, throttled, with links from SITE_URL."""
+    from django.contrib.auth import views as auth_views
+    from django.shortcuts import render
+
+    if request.method == "POST":
+        address = client_ip(request) or "unknown"
+        if _count(f"reset:address:{address}") > RESETS_PER_ADDRESS:
+            response = render(
+                request,
+                "registration/password_reset_form.html",
+                {
+                    # The address typed is kept in the form.
+                    "form": _reset_form()(initial={"email": request.POST.get("email", "")[:254]}),
+                    "extra_error": (
+                        "Too many requests for a new password have come from this address "
+                        "in the last hour. Try again in an hour, or ask an administrator "
+                        "of the library to help."
+                    ),
+                    "site_name": settings.SITE_NAME,
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(RESET_WINDOW)
+            return response
+    view = auth_views.PasswordResetView.as_view(
+        form_class=_reset_form(), extra_context={"site_name": settings.SITE_NAME}
+    )
+    return view(request)
+
+
+# Sessions on shared ward computers ----------------------------------------------------
+# A session ends after SESSION_IDLE_MINUTES without a request (the session's expiry moves
+# on with use: SESSION_COOKIE_AGE is the idle time, and `touch_session` saves the session
+# at most once a minute so that its expiry follows activity); "This is a shared
+# computer" at sign-in ends it when the browser closes, too.
+
+TOUCH_EVERY = 60  # seconds
+
+
+def touch_session(get_response):  # noqa: ANN001, ANN201 (a middleware factory)
+    import time
+
+    def middleware(request: HttpRequest):  # noqa: ANN202
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get("seen", 0) >= TOUCH_EVERY:
+                session["seen"] = now  # modified: saved, with a new expiry
+        return response
+
+    return middleware
+
+
+def sign_in(request: HttpRequest):  # noqa: ANN201 (a view)
+    """/accounts/login/: Django's view, with the "shared computer" choice."""
+    from django.contrib.auth import views as auth_views
+
+    class SignIn(auth_views.LoginView):
+        extra_context = {"site_name": settings.SITE_NAME}
+
+        def form_valid(self, form):  # noqa: ANN001, ANN202
+            response = super().form_valid(form)
+            if self.request.POST.get("shared_computer"):
+                self.request.session.set_expiry(0)  # ends when the browser closes
+                self.request.session["shared_computer"] = True
+            return response
+
+    return SignIn.as_view()(request)
+
+
+def seen_at_sign_in(sender: type, request: HttpRequest, user: object, **kwargs) -> None:
+    """Connected to user_logged_in: the session starts as just used."""
+    import time
+
+    if getattr(request, "session", None) is not None:
+        request.session["seen"] = int(time.time())

@@ -15,6 +15,14 @@ pages under an old token are simply never asked for again and age out.
 - What is cached: GET requests that carry no session or messages cookie, answered
   200 with HTML or JSON, setting no cookie and not marked private or no-store. Signed-in
   requests always reach the view, and their responses are marked private.
+- Which addresses: a page with no query string, or one whose every parameter its view
+  declares with `@page_cache_params(...)` (search words, filters, page numbers). A
+  parameter that is data (the run chart maker's values, the calculator's figures) or
+  that nobody declared is never cached, so no run of made-up addresses fills the cache.
+  The key is the path and query alone: every absolute address a page prints comes from
+  SITE_URL, never from the Host header.
+- How much: one page at most PAGE_CACHE_MAX_ENTRY_BYTES; the store bounds the total
+  (guides/core/cachebounds.py).
 - Validators: every cached page has an ETag (a hash of its body) and a matching
   If-None-Match gets a 304.
 - The date is part of the key: handouts print it.
@@ -54,7 +62,8 @@ CACHE_ALIAS = "pages"
 # reflect the database now).
 NEVER = ("/admin/", "/accounts/", "/healthz")
 CACHEABLE_TYPES = ("text/html", "application/json")
-MAX_BODY = 2 * 1024 * 1024
+# A longer query string is never cached, whatever its parameters.
+MAX_QUERY = 512
 # Headers that belong to one response, not to the page.
 NOT_STORED = {"set-cookie", "etag", "cache-control", "date"}
 
@@ -171,6 +180,27 @@ def connect_signals() -> None:
 # The middleware ------------------------------------------------------------------------
 
 
+def page_cache_params(*names: str) -> Callable[[Callable], Callable]:
+    """Declare the query parameters that choose what a view shows (not data it draws):
+    signed-out pages with only these parameters are cached. Without it, only the
+    address with no query string is."""
+
+    def mark(view: Callable) -> Callable:
+        view.page_cache_params = frozenset(names)
+        return view
+
+    return mark
+
+
+def known_query(request: HttpRequest) -> bool:
+    """True when the request's parameters are all ones its view declared."""
+    if not request.GET:
+        return True
+    match = getattr(request, "resolver_match", None)
+    allowed = getattr(match.func, "page_cache_params", frozenset()) if match else frozenset()
+    return len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY and set(request.GET) <= allowed
+
+
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
@@ -200,12 +230,13 @@ def storable(response: HttpResponse) -> bool:
         and not response.cookies
         and not any(word in control for word in ("private", "no-store", "no-cache"))
         and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
-        and len(response.content) <= MAX_BODY
+        and len(response.content) <= settings.PAGE_CACHE_MAX_ENTRY_BYTES
     )
 
 
 def page_key(request: HttpRequest, token: str) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Not the Host header: one page whatever port or host name a client gave.
+    address = request.get_full_path()
     today = timezone.localdate().isoformat()
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"page:{token}:{today}:{digest}"
@@ -252,7 +283,8 @@ class PageCacheMiddleware:
         if not cacheable_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                patch_cache_control(response, private=True)
+                # Signed-in pages: never kept by the browser (shared ward computers).
+                patch_cache_control(response, private=True, no_store=True)
             return response
         cache = caches[CACHE_ALIAS]
         key = page_key(request, current_token())
@@ -260,7 +292,7 @@ class PageCacheMiddleware:
         if page is not None:
             return _finish(request, _from_cache(page), page.etag)
         response = self.get_response(request)
-        if not storable(response):
+        if not (known_query(request) and storable(response)):
             return response
         body = response.content
         headers = tuple(

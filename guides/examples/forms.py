@@ -126,6 +126,8 @@ class ExampleForm(Labelled, forms.ModelForm):
             *(chosen["sections"] if chosen else []),
         ]
         self.fields["based_on_version"].required = bool(self.instance.pk)
+        for name in MARKDOWN_FIELDS:
+            self.fields[name].validators.append(markup.validate_markdown)
         if self.instance.pk and not self.is_bound:
             # Unless the form is shown again from what the user sent (choose_guide).
             if "tags" not in given:

@@ -236,7 +236,7 @@ class LocalExample(VersionedModel):
         seen: set[str] = set()
         texts = []
         for name in MARKDOWN_FIELDS:
-            rendered = markup.render(
+            rendered = markup.render_safely(
                 getattr(self, name),
                 glossary=glossary,
                 seen_terms=seen,

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guides.core.caching import page_cache_params
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
 from guides.examples import notify
@@ -98,6 +99,7 @@ def _detail(
 # Browsing ---------------------------------------------------------------------------
 
 
+@page_cache_params("guide", "section", "setting", "tool", "tag", "page")
 @require_safe
 def example_list(request: HttpRequest) -> HttpResponse:
     form = ExampleFilterForm(request.GET)

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Callable, Iterable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import markdown
@@ -54,6 +58,114 @@ FRAGMENT_HREF = re.compile(r'(\shref=")#')
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 Resolver = Callable[[str, str, str], "str | None"]
+
+# Limits on what is rendered (see check_complexity() and render()): Python-Markdown is
+# quadratic on long runs of unclosed brackets and recursive on deep nesting.
+MAX_OPEN_BRACKETS = 32  # "[" or "<" left open in one paragraph
+MAX_QUOTE_DEPTH = 16  # "> > > ..." at the start of a line
+MAX_DEFINITIONS = 100  # ": definition" lines in one block without a blank line
+MAX_HTML_DEPTH = 24  # elements inside one another in the output; deeper ones are flattened
+TIME_BUDGET = 3.0  # seconds one render may take
+QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>)+", re.MULTILINE)
+DEFINITION_LINE = re.compile(r"^ {0,3}:[ \t]", re.MULTILINE)
+
+
+class MarkupError(ValueError):
+    """Text that cannot be rendered: `str()` says what is wrong and what to do."""
+
+
+def check_complexity(source: str) -> None:
+    """Refuse text whose structure would make rendering slow or recursive, with a
+    message that says where the problem is. Cheap: one pass over the text."""
+    for block in re.split(r"\n[ \t]*\n", source):
+        _check_brackets(block)
+        if len(DEFINITION_LINE.findall(block)) > MAX_DEFINITIONS:
+            raise MarkupError(
+                f"One list has more than {MAX_DEFINITIONS} definitions (lines starting "
+                "with a colon) with no blank line between them. Put a blank line between "
+                "groups of definitions, or split the list."
+            )
+    for match in QUOTE_MARKERS.finditer(source):
+        if match.group(0).count(">") > MAX_QUOTE_DEPTH:
+            raise MarkupError(
+                f"A line starts with more than {MAX_QUOTE_DEPTH} “>” marks (a quotation "
+                "inside a quotation, that many times). Remove some of the “>” marks at the "
+                "start of the line."
+            )
+
+
+def _check_brackets(block: str) -> None:
+    for opening, closing in (("[", "]"), ("<", ">")):
+        open_now = 0
+        for char in block:
+            if char == opening:
+                open_now += 1
+                if open_now > MAX_OPEN_BRACKETS:
+                    raise MarkupError(
+                        f"One paragraph has more than {MAX_OPEN_BRACKETS} “{opening}” "
+                        f"without a matching “{closing}”. Close them, remove them, or "
+                        "start a new paragraph with a blank line."
+                    )
+            elif char == closing and open_now:
+                open_now -= 1
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` (MarkupError). Uses a timer signal, which only
+    the main thread can receive (gunicorn's sync workers serve requests there); in other
+    threads the complexity limits are what keeps rendering quick."""
+    usable = (
+        seconds > 0
+        and threading.current_thread() is threading.main_thread()
+        and hasattr(signal, "setitimer")
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not usable:
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OverBudget:
+        raise MarkupError(
+            "This text took too long to turn into a page. Split it into shorter "
+            "paragraphs or remove unusual runs of punctuation, then try again."
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def validate_markdown(source: str) -> None:
+    """A form field validator: a ValidationError that says what to change when `source`
+    cannot be rendered, for whatever reason, so the form comes back with the text kept."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        render(source or "")
+    except MarkupError as problem:
+        raise ValidationError(str(problem), code="markup") from None
+
+
+def render_safely(source: str, **options: object) -> Rendered:
+    """render(), or, for text that cannot be rendered (saved before the limits, or
+    changed outside a form), the text itself, escaped, in one paragraph: never an
+    error."""
+    try:
+        return render(source, **options)
+    except MarkupError:
+        text = " ".join(source.split())
+        return Rendered(html=f"<p>{htmllib.escape(text[:20_000])}</p>", text=text)
 
 
 @dataclass(frozen=True)
@@ -149,12 +261,26 @@ def render(
     def heading_slug(value: str, separator: str) -> str:
         return id_prefix + (slugify(value) or "section")
 
-    raw = markdown.markdown(
-        source,
-        extensions=["extra", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": heading_slug, "permalink": False}},
-        output_format="html",
-    )
+    check_complexity(source)
+    started = time.monotonic()
+    try:
+        with time_budget(TIME_BUDGET):
+            raw = markdown.markdown(
+                source,
+                extensions=["extra", "sane_lists", "toc"],
+                extension_configs={"toc": {"slugify": heading_slug, "permalink": False}},
+                output_format="html",
+            )
+    except RecursionError:
+        raise MarkupError(
+            "This text is nested too deeply to turn into a page (lists or quotations "
+            "inside one another). Flatten it, or split it with blank lines."
+        ) from None
+    if time.monotonic() - started > TIME_BUDGET:  # where no timer could interrupt it
+        raise MarkupError(
+            "This text took too long to turn into a page. Split it into shorter "
+            "paragraphs or remove unusual runs of punctuation, then try again."
+        )
     result = Rendered(html="", text="")
     seen = seen_terms if seen_terms is not None else set()
     before = set(seen)
@@ -188,6 +314,10 @@ def render(
 
 
 def sanitise(raw_html: str) -> str:
+    return flatten(_clean(raw_html))
+
+
+def _clean(raw_html: str) -> str:
     return nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -200,10 +330,48 @@ def sanitise(raw_html: str) -> str:
     )
 
 
+# What browsers drop from anywhere in an address (tab, line feed, carriage return) and
+# strip from its start (C0 controls and spaces), before reading it.
+URL_DROPPED = re.compile(r"[\t\n\r]")
+URL_LEADING = re.compile(r"^[\x00-\x20]+")
+
+
 def _no_protocol_relative(tag: str, attribute: str, value: str) -> str | None:
-    if attribute in ("href", "src") and value.strip().startswith(("//", "\\\\", "/\\")):
-        return None
+    """Relative links stay; anything a browser would read as another host does not:
+    "//evil.example", and its disguises ("\\/evil.example", "/<tab>/evil.example")."""
+    if attribute in ("href", "src"):
+        seen = URL_LEADING.sub("", URL_DROPPED.sub("", value)).replace("\\", "/")
+        if seen.startswith("//"):
+            return None
     return value
+
+
+def flatten(fragment: str, max_depth: int = MAX_HTML_DEPTH) -> str:
+    """Sanitised HTML with elements deeper than `max_depth` unwrapped (their text kept),
+    so that nothing downstream (the PDF renderer, a browser) recurses through thousands
+    of levels."""
+    pieces = TAG.split(fragment)
+    if sum(1 for piece in pieces if piece.startswith("<")) <= max_depth:
+        return fragment
+    out: list[str] = []
+    stack: list[bool] = []  # for each open element: was it kept?
+    for piece in pieces:
+        m = TAG_NAME.match(piece) if piece.startswith("<") else None
+        if m is None:
+            out.append(piece)
+            continue
+        name = m.group(2).lower()
+        if name in VOID or piece.endswith("/>"):
+            out.append(piece)
+        elif m.group(1):  # a closing tag: sanitised HTML is balanced
+            if stack and stack.pop():
+                out.append(piece)
+        else:
+            kept = sum(stack) < max_depth
+            stack.append(kept)
+            if kept:
+                out.append(piece)
+    return "".join(out)
 
 
 def html_to_text(fragment: str) -> str:

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from guides.core.caching import page_cache_params
+from guides.core.site import absolute_url
 from guides.search import engine
 from guides.search.forms import SearchForm
 
@@ -28,6 +30,7 @@ class _Page:
         return []
 
 
+@page_cache_params("q", "type", "guide", "tag", "page")
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -68,6 +71,7 @@ def _querystring(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+@page_cache_params("q", "type", "guide", "tag", "limit", "offset")
 @require_safe
 def api_search(request: HttpRequest) -> JsonResponse:
     form = SearchForm(request.GET)
@@ -91,7 +95,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 # What the result is, for callers that act on it (a module item's value).
                 "key": r.key,
                 "title": r.title,
-                "url": request.build_absolute_uri(r.url),
+                "url": absolute_url(r.url),
                 "guides": r.guides,
                 "snippet": r.snippet,
                 "score": r.score,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from guides.core.forms import MARKDOWN_HELP, Labelled
 from guides.core.models import MAX_TEXT_LENGTH
 from guides.examples.models import ExampleStatus, LocalExample
+from guides.library import markup
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 from guides.training.models import MAX_MINUTES, ItemKind, ItemTarget, Module, ModuleVisibility
 
@@ -44,10 +45,15 @@ def resolve_item(value: str) -> tuple[str, ItemTarget]:
     elif kind == ItemKind.TERM:
         target = GlossaryTerm.objects.filter(slug=ref).first()
     elif kind == ItemKind.EXAMPLE:
-        target = LocalExample.objects.filter(pk=int(ref)).first() if is_id(ref) else None
-        if target is not None and target.status != ExampleStatus.PUBLISHED:
+        # Only published ones, and the same answer for an unpublished id as for a missing
+        # one: nothing tells a stranger which ids are drafts.
+        published = LocalExample.objects.filter(status=ExampleStatus.PUBLISHED)
+        target = published.filter(pk=int(ref)).first() if is_id(ref) else None
+        if target is None:
             raise ValidationError(
-                "Only published local examples can be added to a module.", code="unpublished"
+                "That local example could not be found, or is not published: only "
+                "published local examples can be added to a module.",
+                code="missing",
             )
     else:
         raise ValidationError("Choose a guide, section, tool, term or example.", code="kind")
@@ -117,6 +123,7 @@ class ModuleForm(Labelled, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].required = bool(self.instance.pk)
+        self.fields["trainer_notes"].validators.append(markup.validate_markdown)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -178,6 +185,7 @@ class NoteForm(Labelled, forms.Form):
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=MARKDOWN_HELP,
+        validators=[markup.validate_markdown],
     )
     audience = forms.ChoiceField(
         label="Who is it for?",

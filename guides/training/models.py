@@ -145,7 +145,7 @@ class Module(VersionedModel):
         return self.owner.get_full_name() or self.owner.get_username()
 
     def render(self, glossary: markup.Glossary | None = None) -> None:
-        self.trainer_notes_html = markup.render(
+        self.trainer_notes_html = markup.render_safely(
             self.trainer_notes,
             glossary=glossary if glossary is not None else current_glossary(),
             id_prefix="module-notes-",
@@ -189,8 +189,10 @@ class Module(VersionedModel):
         last = self.items.aggregate(last=models.Max("order"))["last"]
         return (last or 0) + 1
 
-    def duplicate(self, owner: AbstractBaseUser) -> Module:
-        """A private copy, with all its items, for `owner` to adapt."""
+    def duplicate(self, owner: AbstractBaseUser, *, participants_only: bool = False) -> Module:
+        """A private copy, with all its items, for `owner` to adapt. `participants_only`
+        (a copy made through the public link by someone not entitled to the trainer's
+        edition) leaves out the trainer's notes and the notes for the trainer only."""
         prefix = "Copy of "
         copy = Module.objects.create(
             owner=owner,
@@ -198,7 +200,7 @@ class Module(VersionedModel):
             audience=self.audience,
             duration=self.duration,
             objectives=self.objectives,
-            trainer_notes=self.trainer_notes,
+            trainer_notes="" if participants_only else self.trainer_notes,
         )
         fields = [
             "order", "kind", "guide_id", "section_id", "tool_id", "term_id", "example_id",
@@ -208,6 +210,7 @@ class Module(VersionedModel):
         ModuleItem.objects.bulk_create(
             ModuleItem(module=copy, **{f: getattr(item, f) for f in fields})
             for item in self.items.all()
+            if not (participants_only and item.trainer_only)
         )
         return copy
 
@@ -265,7 +268,7 @@ class ModuleItem(models.Model):
 
     def render(self, glossary: markup.Glossary | None = None) -> None:
         """A note's HTML from its Markdown (content items have no text of their own)."""
-        self.text_html = markup.render(
+        self.text_html = markup.render_safely(
             self.text,
             glossary=glossary if glossary is not None else current_glossary(),
             id_prefix=f"note{self.order}-",

@@ -50,11 +50,12 @@ def _content() -> Content:
 
 
 @pytest.fixture
-def site(live_server, transactional_db) -> str:
+def site(live_server, transactional_db, settings) -> str:
     """The live site with the real content. The live server needs real transactions,
     and pytest-django empties the tables after each such test, so every browser test
-    writes the content again (parsed once per session)."""
+    writes the content again (parsed once per session). Its address is the SITE_URL."""
     apply_content(_content())
+    settings.SITE_URL = live_server.url
     return live_server.url
 
 

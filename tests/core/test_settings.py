@@ -31,6 +31,22 @@ def test_secret_key_is_required_in_production():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_site_url_is_required_in_production():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SITE_URL must be set when HTTPS=true" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["ilg.example.org", "https://ilg.example.org/library", "ftp://ilg.example.org"]
+)
+def test_a_site_url_that_is_not_a_scheme_and_host_is_refused(value):
+    result = manage("check", **{**PRODUCTION, "SITE_URL": value})
+    assert result.returncode != 0
+    assert "SITE_URL must" in result.stderr
+
+
 def test_bad_boolean_is_refused():
     result = manage("check", DEBUG="maybe")
     assert result.returncode != 0

@@ -196,7 +196,7 @@ def test_only_published_local_examples_can_be_added(people):
             {"item": f"example:{example.pk}", "version": module.version},
             follow=True,
         )
-        assert "Only published local examples can be added" in messages_in(response)
+        assert "only published local examples can be added" in messages_in(response)
     assert not module.items.exists()
 
 

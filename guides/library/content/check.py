@@ -138,19 +138,27 @@ def render_content(content: Content, problems: list[str]) -> None:
     for guide in content.guides:
         seen: set[str] = set()
         for section in guide.sections:
-            rendered = markup.render(
-                section.body,
-                resolve=resolve,
-                glossary=glossary,
-                seen_terms=seen,
-                id_prefix=f"{section.anchor}-",
-            )
+            try:
+                rendered = markup.render(
+                    section.body,
+                    resolve=resolve,
+                    glossary=glossary,
+                    seen_terms=seen,
+                    id_prefix=f"{section.anchor}-",
+                )
+            except markup.MarkupError as problem:
+                problems.append(f"{guide.path}: section '{section.title}': {problem}")
+                continue
             section.html, section.text = rendered.html, rendered.text
             for link in rendered.broken_links:
                 problems.append(f"{guide.path}: section '{section.title}' links to unknown {link}")
         guide.terms = seen
     for tool in content.tools:
-        rendered = markup.render(tool.body, resolve=resolve, glossary=glossary)
+        try:
+            rendered = markup.render(tool.body, resolve=resolve, glossary=glossary)
+        except markup.MarkupError as problem:
+            problems.append(f"{tool.path}: {problem}")
+            continue
         tool.html, tool.text, tool.terms = rendered.html, rendered.text, rendered.terms
         for link in rendered.broken_links:
             problems.append(f"{tool.path}: links to unknown {link}")

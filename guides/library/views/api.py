@@ -7,11 +7,12 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from guides.core.site import absolute_url
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 
 
 def _abs(request: HttpRequest, obj: Guide | Tool | GlossaryTerm) -> str:
-    return request.build_absolute_uri(obj.get_absolute_url())
+    return absolute_url(obj.get_absolute_url())
 
 
 def _day(value: date | None) -> str | None:

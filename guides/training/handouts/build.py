@@ -28,6 +28,7 @@ from guides.training.handouts.document import (
     absolute,
     version_label,
 )
+from guides.training.handouts.limits import check_size
 from guides.training.models import ItemKind, Module, ModuleItem
 
 # Items long enough to deserve their own page; short ones (terms, notes, single
@@ -286,13 +287,20 @@ ITEM_BUILDERS: dict[str, ItemBuilder] = {
 }
 
 
-def _missing_item(item: ModuleItem, anchor: str) -> HandoutItem:
+# Text that cannot be drawn (see guides.library.markup's limits) prints as this.
+UNPRINTABLE = (
+    "This part could not be printed: its text is too complex to lay out. Open it on the "
+    "site and simplify it (shorter paragraphs, less nesting), then print again."
+)
+
+
+def _missing_item(item: ModuleItem, anchor: str, reason: str = "") -> HandoutItem:
     return HandoutItem(
         anchor=anchor,
         kind=item.kind,
         kind_label=item.get_kind_display(),
         title=item.title,
-        missing=missing_reason(item),
+        missing=reason or missing_reason(item),
     )
 
 
@@ -407,6 +415,8 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
     terms, version = _glossary_terms(), ContentVersion.objects.first()
     press = _press(base_url, version)
     _fetch_guides(items, press)
+    # Weighed before anything is rendered: HandoutTooLarge past the cap.
+    check_size(items, {g: sum(len(s.body) for s in ss) for g, ss in press.sections.items()})
 
     printed: list[HandoutItem] = []
     for item in items:
@@ -416,16 +426,22 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
         if item.missing:
             entry = _missing_item(item, anchor)
         else:
-            entry = ITEM_BUILDERS[item.kind](item, anchor, press)
+            try:
+                entry = ITEM_BUILDERS[item.kind](item, anchor, press)
+            except markup.MarkupError:
+                entry = _missing_item(item, anchor, UNPRINTABLE)
         entry.fresh_page = entry.kind in FRESH_PAGE_KINDS and not entry.missing
         entry.minutes = item.minutes if trainer else None
         printed.append(entry)
 
     notes = markup.Rendered(html="", text="")
     if trainer:
-        notes = press.render(
-            module.trainer_notes, id_prefix="notes-module-notes-", top=3, content=False
-        )
+        try:
+            notes = press.render(
+                module.trainer_notes, id_prefix="notes-module-notes-", top=3, content=False
+            )
+        except markup.MarkupError:
+            notes = markup.Rendered(html=f"<p>{UNPRINTABLE}</p>", text="")
     return Handout(
         kind="module",
         title=module.title,

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from guides.core.permissions import Refused
-from guides.training.models import Module
+from guides.training.models import Module, ModuleVisibility
 
 STALE = (
     "Someone else changed this module after you opened it, so nothing was done. "
@@ -61,6 +61,14 @@ def refuse_stale(request: HttpRequest, module: Module) -> HttpResponse:
 
 
 def shows_trainer(request: HttpRequest, module: Module) -> bool:
-    """Signed-in staff see the trainer's notes and edition; someone who came by a public
-    link sees what participants see."""
-    return request.user.is_authenticated
+    """The trainer's notes and edition are for the owner, for staff when the module is
+    shared with them, and for whoever may change it (an editor). Anyone else, signed in
+    or not, who came by a public link sees what participants see."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return (
+        module.is_owner(user)
+        or module.visibility == ModuleVisibility.STAFF
+        or module.can_edit(user)
+    )

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guides.core import caching
 from guides.core.middleware import shows_oversized_form
+from guides.core.models import MAX_TEXT_LENGTH
+from guides.core.site import absolute_url
 from guides.search import engine as library_search
 from guides.training import handouts
 from guides.training.forms import (
@@ -125,7 +127,7 @@ def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) ->
         "share_form": ShareForm(
             initial={"visibility": module.visibility, "version": module.version}
         ),
-        "share_url": request.build_absolute_uri(module.get_share_url()),
+        "share_url": absolute_url(module.get_share_url()),
         "full": len(items) >= MAX_MODULE_ITEMS,
     }
     return render(request, "training/detail.html", context, status=status)
@@ -263,11 +265,19 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @shows_oversized_form
 @login_required
-@require_POST
+# GET too: an oversized post arrives as one (see guides/core/middleware.py), and a plain
+# GET goes back to the module.
+@require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     module = editable(request, pk)
     if request.oversized:
-        messages.error(request, "What you sent was too large, so nothing was saved.")
+        messages.error(
+            request,
+            "Your note was too large to read, so nothing was saved. Notes can be up to "
+            f"{MAX_TEXT_LENGTH:,} characters: shorten it or split it into two notes.",
+        )
+        return redirect(module)
+    if request.method != "POST":
         return redirect(module)
     form = NoteForm(request.POST, prefix="note")
     if not form.is_valid():
@@ -453,7 +463,7 @@ def module_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     if not Module.can_build(request.user):
         raise refused(why_not_edit(request, module), module)
     with transaction.atomic():
-        copy = module.duplicate(request.user)
+        copy = module.duplicate(request.user, participants_only=not shows_trainer(request, module))
     messages.success(
         request,
         f"This is your own copy of “{module.title}”, with all its items. It is private "
@@ -475,9 +485,14 @@ def module_share(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         if not module.claim(form.cleaned_data["version"]):
             return refuse_stale(request, module)
+        leaving_link = (
+            module.visibility == ModuleVisibility.LINK
+            and form.cleaned_data["visibility"] != ModuleVisibility.LINK
+        )
         module.visibility = form.cleaned_data["visibility"]
         fields = ["visibility", "version"]
-        if form.cleaned_data["new_link"]:
+        # A link once withdrawn stays dead: sharing by link again makes a new one.
+        if form.cleaned_data["new_link"] or leaving_link:
             module.share_token = new_share_token()
             fields.append("share_token")
         module.save(update_fields=fields)

@@ -11,6 +11,7 @@ makes it again from the Markdown, through the same sanitiser.
 from __future__ import annotations
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -62,7 +63,12 @@ class Command(BaseCommand):
         if options["output"] == "-":
             self.stdout.write(text, ending="")
         else:
-            with open(options["output"], "w", encoding="utf-8") as f:
+            # Names, contacts and drafts: readable by the owner only (0600), whatever the
+            # umask, and an existing file is narrowed too before it is written.
+            path = options["output"]
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
             self.stderr.write(
                 f"Exported {len(data['examples'])} local examples to {options['output']}."
