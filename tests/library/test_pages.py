@@ -213,7 +213,10 @@ PAGES = [
     ("/", 2),
     ("/guides/process-mapping/", 6),
     ("/tools/", 3),
-    ("/tools/run-charts/", 4),
+    ("/tools/run-charts/", 6),  # with the facts box: the finder's choices, the next tools
+    ("/tools/finder/", 5),
+    ("/tools/finder/?stage=measuring&people=small-team", 5),
+    ("/tools/demand-and-capacity-tables/worksheet/", 1),
     ("/glossary/", 2),
     ("/glossary/{term}/", 5),
     ("/api/guides/", 1),

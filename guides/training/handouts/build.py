@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.worksheets import Sheet
 from guides.training.handouts.document import (
     EDITIONS,
     TRAINER,
@@ -124,6 +125,7 @@ def _tool(tool: Tool, anchor: str, press: Press, *, top: int) -> HandoutItem:
         facts=facts,
         blocks=[Block("", safe(rendered))],
         text=f"{tool.summary} {rendered.text}",
+        worksheet=Sheet.from_json(tool.worksheet),
     )
 
 

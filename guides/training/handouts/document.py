@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.library.models import ContentVersion
+from guides.library.worksheets import Sheet
 from guides.training.models import format_minutes
 
 TRAINER, PARTICIPANT = "trainer", "participant"
@@ -47,6 +48,7 @@ class HandoutItem:
     trainer_only: bool = False
     fresh_page: bool = False
     text: str = ""  # plain text, for finding the glossary terms used
+    worksheet: Sheet | None = None  # a tool's template, printed in full
 
     @property
     def timing(self) -> str:

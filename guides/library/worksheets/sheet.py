@@ -1,0 +1,158 @@
+"""A stored worksheet (the JSON that spec.check_worksheet made) as objects that the
+page, the printed sheet, the Word document and the spreadsheet all read, so that they
+show the same columns, rows, prompts and sums."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from guides.library.worksheets import formula
+from guides.library.worksheets.spec import TOTALS
+
+# Each handwriting line of a row, on paper. The first line is 10 mm: comfortably more
+# than the 8 mm a hand needs.
+FIRST_LINE_MM, NEXT_LINE_MM = 10, 8
+SCREEN_BLANK_ROWS = 3  # the page shows a few blank rows; the printed sheet has them all
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    number: bool
+    formula: str
+    start: str
+    summed: bool
+    width: float
+    percent: int = 0  # of the table's width, rounded to 5 for a CSS class
+
+    @property
+    def tree(self) -> formula.Node | None:
+        return formula.parse(self.formula) if self.formula else None
+
+
+@dataclass
+class Part:
+    heading: str
+    note: str
+    kind: str
+    columns: list[Column] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    grid: bool = False
+    totals: list[str] = field(default_factory=list)
+    space: int = 1
+    items: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
+
+    @property
+    def row_mm(self) -> int:
+        return FIRST_LINE_MM + NEXT_LINE_MM * (self.space - 1)
+
+    @property
+    def total_rows(self) -> list[str]:
+        return [TOTALS[t] for t in self.totals]
+
+    @property
+    def screen_rows(self) -> list[list[str]]:
+        return self.rows[:SCREEN_BLANK_ROWS] if self.grid else self.rows
+
+    @property
+    def hidden_rows(self) -> int:
+        return len(self.rows) - len(self.screen_rows)
+
+    @property
+    def prompts(self) -> bool:
+        """Rows that start with a prompt or a label: the first cell heads its row."""
+        return not self.grid and any(row[0] for row in self.rows)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > 5
+
+
+@dataclass
+class Field:
+    key: str
+    label: str
+    number: bool = False
+
+
+@dataclass
+class Sheet:
+    title: str
+    intro: str
+    orientation: str
+    fields: list[Field]
+    parts: list[Part]
+    after: str = ""
+
+    @property
+    def landscape(self) -> bool:
+        return self.orientation == "landscape"
+
+    @property
+    def tabular(self) -> bool:
+        """Has a table of repeated rows to fill in: offered as a spreadsheet too."""
+        return any(p.grid for p in self.parts)
+
+    @property
+    def tables(self) -> list[Part]:
+        return [p for p in self.parts if p.kind == "table"]
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Sheet | None:
+        if not data:
+            return None
+        fields = [Field(**f) for f in data.get("fields", [])]
+        parts = []
+        for p in data.get("parts", []):
+            columns = [Column(**c) for c in p.get("columns", [])]
+            weights = sum(c.width for c in columns) or 1
+            for c in columns:
+                c.percent = max(5, min(100, round(c.width / weights * 20) * 5))
+            part = Part(
+                heading=p.get("heading", ""),
+                note=p.get("note", ""),
+                kind=p.get("kind", "table"),
+                columns=columns,
+                rows=p.get("rows", []),
+                grid=p.get("grid", False),
+                totals=p.get("totals", []),
+                space=p.get("space", 1),
+                items=p.get("items", []),
+            )
+            part.explanations = explain(part, fields)
+            parts.append(part)
+        return cls(
+            title=data["title"],
+            intro=data.get("intro", ""),
+            orientation=data.get("orientation", "portrait"),
+            fields=fields,
+            parts=parts,
+            after=data.get("after", ""),
+        )
+
+
+def explain(part: Part, fields: list[Field]) -> list[str]:
+    """Each formula column in words: "Lost capacity = Capacity − Activity"."""
+    labels = {c.key: c.label for c in part.columns}
+    field_labels = {f.key: f.label for f in fields}
+    out = []
+    for column in part.columns:
+        if not column.formula:
+            continue
+
+        def ref(how: str, key: str) -> str:
+            label = labels.get(key) or field_labels.get(key, key)
+            if how == "above":
+                return f"{label} in the row above"
+            if how == "total":
+                return f"the total of {label}"
+            return label
+
+        line = f"{column.label} = {formula.render(column.tree, ref, words=True)}."
+        start = field_labels.get(column.start)
+        if start:
+            line += f" On the first row, use {start} for the row above."
+        out.append(line)
+    return out
