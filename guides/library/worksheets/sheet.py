@@ -24,7 +24,8 @@ class Column:
     start: str
     summed: bool
     width: float
-    percent: int = 0  # of the table's width, rounded to 5 for a CSS class
+    percent: int = 0  # of the table's width, whole, for a CSS class
+    hint: str = ""  # the formula in a few words, under the column's heading
 
     @property
     def tree(self) -> formula.Node | None:
@@ -107,9 +108,8 @@ class Sheet:
         parts = []
         for p in data.get("parts", []):
             columns = [Column(**c) for c in p.get("columns", [])]
-            weights = sum(c.width for c in columns) or 1
-            for c in columns:
-                c.percent = max(5, min(100, round(c.width / weights * 20) * 5))
+            for c, percent in zip(columns, percents([c.width for c in columns]), strict=True):
+                c.percent = percent
             part = Part(
                 heading=p.get("heading", ""),
                 note=p.get("note", ""),
@@ -122,6 +122,8 @@ class Sheet:
                 items=p.get("items", []),
             )
             part.explanations = explain(part, fields)
+            for column in columns:
+                column.hint = hint(column, columns, fields)
             parts.append(part)
         return cls(
             title=data["title"],
@@ -131,6 +133,36 @@ class Sheet:
             parts=parts,
             after=data.get("after", ""),
         )
+
+
+def percents(weights: list[float]) -> list[int]:
+    """Whole percentages in proportion to `weights` that add up to exactly 100 (largest
+    remainders round up), so a table is never wider than its page."""
+    total = sum(weights) or 1
+    exact = [w / total * 100 for w in weights]
+    out = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - out[i], reverse=True)
+    for i in by_remainder[: 100 - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def hint(column: Column, columns: list[Column], fields: list[Field]) -> str:
+    """ "= Capacity − Activity": short enough for a column heading on paper."""
+    if not column.formula:
+        return ""
+    labels = {c.key: c.label for c in columns} | {f.key: f.label for f in fields}
+
+    def ref(how: str, key: str) -> str:
+        if how == "above" and key == column.key:
+            return "row above"
+        if how == "above":
+            return f"{labels.get(key, key)} in the row above"
+        if how == "total":
+            return f"total {labels.get(key, key)}"
+        return labels.get(key, key)
+
+    return "= " + formula.render(column.tree, ref, words=True)
 
 
 def explain(part: Part, fields: list[Field]) -> list[str]:
