@@ -79,6 +79,9 @@ def test_finder_filters_without_javascript_keep_their_state_in_the_address(brows
 def test_template_table_fits_at_desktop_and_scrolls_in_its_frame_on_a_phone(
     site, page, viewport, shot, slug
 ):
+    page.goto(f"{site}/tools/{slug}/")
+    expect(page.get_by_role("complementary", name="At a glance")).to_be_visible()
+    shot(f"{slug}-facts")
     page.goto(f"{site}/tools/{slug}/#template")
     table = page.locator(".worksheet-table").first
     expect(table).to_be_visible()

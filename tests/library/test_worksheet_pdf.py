@@ -60,7 +60,7 @@ def check_pages(document, slug: str) -> int:
 
 def test_every_printable_worksheet_has_tall_rows_and_nothing_outside_the_page():
     client = Client()
-    for tool in Tool.objects.exclude(worksheet=None):
+    for tool in Tool.objects.filter(worksheet__isnull=False):
         sheet = Sheet.from_json(tool.worksheet)
         html = client.get(f"/tools/{tool.slug}/worksheet/").content.decode()
         rows = check_pages(layout(html), tool.slug)

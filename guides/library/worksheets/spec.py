@@ -149,6 +149,11 @@ def _part(raw: Any, number: int, field_keys: set[str], problems: Problems) -> di
         for column, cell in zip(columns, row, strict=True):
             if column["formula"] and cell:
                 problems.add(f"{where}: row {n} fills in '{column['label']}', a formula column")
+    for i, column in enumerate(columns):
+        if not column["width"]:
+            # Numbers are narrow; in a form, the blank columns are where people write.
+            blank = not grid and i > 0 and not any(row[i] for row in rows)
+            column["width"] = 1 if column["number"] else 3 if blank else 2
     return {
         "heading": heading,
         "note": note,
@@ -191,7 +196,7 @@ def _columns(raw: Any, where: str, problems: Problems) -> list[dict] | None:
             "formula": source,
             "start": _text(entry.get("start")) or "",
             "summed": entry.get("summed", True) is not False,
-            "width": width or (1 if entry.get("number") or source else 2),
+            "width": width,  # 0: set by _part from what the column holds
         })  # fmt: skip
     keys = [c["key"] for c in columns]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
