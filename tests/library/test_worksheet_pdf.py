@@ -102,3 +102,24 @@ def test_a_module_handout_prints_its_tools_templates():
     assert html.count('class="worksheet-table') == 2
     # Twelve weeks and two totals, and the twelve PDSA prompts, each on its own paper.
     assert check_pages(layout(html), "module") == 14 + 12
+
+
+def test_the_handout_pdf_fetches_the_templates_stylesheet_and_nothing_else(settings, tmp_path):
+    import re
+
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    tool = Tool.objects.get(slug="demand-and-capacity-tables")
+    html = handouts.render_html(handouts.tool_handout(tool, base_url=BASE), pdf=True)
+    sheets = re.findall(r'href="(/static/css/(?:handout|tools)\.[0-9a-f]{12}\.css)"', html)
+    assert len(sheets) == 2
+    fetcher = handouts.static_only_fetcher(BASE)
+    handouts.write_pdf(html, base_url=BASE, fetcher=fetcher)
+    assert fetcher.served == [BASE + path for path in sheets]
+    assert fetcher.refused == []

@@ -151,8 +151,8 @@ def _part(raw: Any, number: int, field_keys: set[str], problems: Problems) -> di
                 problems.add(f"{where}: row {n} fills in '{column['label']}', a formula column")
     for i, column in enumerate(columns):
         if not column["width"]:
-            # Numbers are narrow; in a form, the blank columns are where people write.
-            blank = not grid and i > 0 and not any(row[i] for row in rows)
+            # Numbers are narrow; a prompt's one answer column is where people write.
+            blank = not grid and width == 2 and i == 1 and not any(row[1] for row in rows)
             column["width"] = 1 if column["number"] else 3 if blank else 2
     return {
         "heading": heading,

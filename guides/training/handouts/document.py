@@ -102,6 +102,11 @@ class Handout:
         return format_minutes(self.planned_minutes)
 
     @property
+    def has_worksheets(self) -> bool:
+        """Tools' templates are printed: the handout needs their stylesheet too."""
+        return any(item.worksheet for item in self.items)
+
+    @property
     def compact(self) -> bool:
         """A single tool is short: no separate cover and contents pages."""
         return self.kind == "tool"
