@@ -109,6 +109,8 @@ class Tool(models.Model):
     needs = models.JSONField(default=list, blank=True, help_text="What you need.")
     difficulty = models.SlugField(max_length=40, blank=True)
     next_tools = models.JSONField(default=list, blank=True, help_text="Tool slugs, in order.")
+    # The same with the names to show, worked out on load, so the page needs no query.
+    facts_box = models.JSONField(default=dict, blank=True)
     worksheet = models.JSONField(
         null=True, blank=True, help_text="The structured template (guides.library.worksheets)."
     )

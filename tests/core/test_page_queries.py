@@ -26,7 +26,7 @@ GUIDE = "process-mapping"
 PAGES = [
     (None, "/", 1),
     (None, f"/guides/{GUIDE}/", 6),
-    (None, "/tools/run-charts/", 6),
+    (None, "/tools/run-charts/", 4),
     (None, "/search/?q=pdsa", 7),
     (None, "/search/?q=waits+echo", 12),  # 11 on SQLite
     (None, "/api/search/?q=pdsa", 7),

@@ -213,7 +213,7 @@ PAGES = [
     ("/", 2),
     ("/guides/process-mapping/", 6),
     ("/tools/", 3),
-    ("/tools/run-charts/", 6),  # with the facts box: the finder's choices, the next tools
+    ("/tools/run-charts/", 4),
     ("/tools/finder/", 5),
     ("/tools/finder/?stage=measuring&people=small-team", 5),
     ("/tools/demand-and-capacity-tables/worksheet/", 1),

@@ -872,7 +872,7 @@ def grow_modules(owner, other) -> None:
     [
         ("/modules/", 8),
         ("/guides/process-mapping/", 11),
-        ("/tools/run-charts/", 11),
+        ("/tools/run-charts/", 9),
         ("/glossary/pdsa/", 10),
     ],
 )

@@ -75,7 +75,7 @@ def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
     with transaction.atomic():
         content_loading.send(sender=Content, content=content, report=report)
         guides = apply_guides(content.guides, report)
-        tools = apply_tools(content.tools, report)
+        tools = apply_tools(content.tools, report, content)
         apply_guide_links(content.guides, guides, tools, report)
         apply_terms(content, guides, tools, report)
         apply_finder(content, report)
@@ -121,7 +121,12 @@ def apply_guides(wanted: list[GuideData], report: LoadReport) -> dict[str, Guide
     }
 
 
-def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
+def apply_tools(
+    wanted: list[ToolData], report: LoadReport, content: Content | None = None
+) -> dict[str, Tool]:
+    names = {("tool", t.slug): t.name for t in wanted}
+    finder = content.finder if content else None
+    names |= {(c.group, c.slug): c.name for c in (finder.choices if finder else [])}
     _delete_missing(Tool.objects.exclude(slug__in=[t.slug for t in wanted]), report, "tools")
     tools = {
         t.slug: _upsert(
@@ -134,7 +139,7 @@ def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
                 "body": t.body,
                 "html": t.html,
                 "text": t.text,
-                **_facts(t),
+                **_facts(t, names),
             },
             report,
             "tools",
@@ -147,9 +152,21 @@ def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
     return tools
 
 
-def _facts(t: ToolData) -> dict:
+def _facts(t: ToolData, names: dict[tuple[str, str], str]) -> dict:
     f = t.facts
+    if f is None:
+        box = {}
+    else:
+        box = {
+            "stages": [[s, names[("stage", s)]] for s in f.stages],
+            "time": names[("time", f.time)],
+            "people": names[("people", f.people)],
+            "needs": f.needs,
+            "difficulty": names[("difficulty", f.difficulty)],
+            "next": [[s, names[("tool", s)]] for s in f.next],
+        }
     return {
+        "facts_box": box,
         "stages": f.stages if f else [],
         "time": f.time if f else "",
         "people": f.people if f else "",

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from guides.library.models import FinderChoice, GlossaryTerm, Guide, Section, Side, Tool
+from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
 from guides.library.worksheets import Sheet
 
 
@@ -70,25 +70,9 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "library/tool_detail.html",
-        {"tool": tool, "facts": tool_facts(tool), "sheet": Sheet.from_json(tool.worksheet)},
+        # The facts box comes with its names, worked out when the content was loaded.
+        {"tool": tool, "facts": tool.facts_box, "sheet": Sheet.from_json(tool.worksheet)},
     )
-
-
-def tool_facts(tool: Tool) -> dict:
-    """The facts box: the tool's stages, time, people and difficulty by their names in
-    finder.yaml, what it needs, and the tools that usually follow it, in order."""
-    choices = {(c.group, c.slug): c for c in FinderChoice.objects.all()}
-    following = {
-        t.slug: t for t in Tool.objects.filter(slug__in=tool.next_tools).only("slug", "name")
-    }
-    return {
-        "stages": [choices[("stage", s)] for s in tool.stages if ("stage", s) in choices],
-        "time": choices.get(("time", tool.time)),
-        "people": choices.get(("people", tool.people)),
-        "difficulty": choices.get(("difficulty", tool.difficulty)),
-        "needs": tool.needs,
-        "next": [following[s] for s in tool.next_tools if s in following],
-    }
 
 
 @require_safe
