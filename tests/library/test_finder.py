@@ -276,3 +276,16 @@ def test_finder_content_loads_and_reloads_in_place(content_dir):
     assert report.updated == {"problems": 1}
     assert Problem.objects.get(pk=problem.pk).tools == ["pdsa-cycles", "run-charts"]
     assert load_content(content_dir).changed is False
+
+
+def test_finder_offers_each_tools_template_downloads(client):
+    from guides.library.worksheets import Sheet
+
+    html = finder(client, stage="measuring")
+    for tool in Tool.objects.all():
+        if "measuring" not in tool.stages:
+            continue
+        sheet = Sheet.from_json(tool.worksheet)
+        assert (f'href="/tools/{tool.slug}/worksheet.docx"' in html) == bool(sheet), tool.slug
+        xlsx = f'href="/tools/{tool.slug}/worksheet.xlsx"' in html
+        assert xlsx == bool(sheet and sheet.tabular), tool.slug

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from guides.library.models import ChoiceGroup, FinderChoice, Guide, GuideTool, Problem, Tool
-from guides.library.worksheets import Sheet
+from guides.library.worksheets.sheet import is_tabular
 
 FILTERS = {
     "stage": ChoiceGroup.STAGE,
@@ -31,10 +31,18 @@ FILTER_LABELS = {
 
 
 @dataclass
+class Template:
+    """What the finder says of a tool's template: that it has one, and whether it is
+    also a spreadsheet (without building the whole Sheet for every tool)."""
+
+    tabular: bool
+
+
+@dataclass
 class FinderTool:
     tool: Tool
     guides: set[str] = field(default_factory=set)
-    sheet: Sheet | None = None
+    sheet: Template | None = None
     time: str = ""
     people: str = ""
     difficulty: str = ""
@@ -51,7 +59,10 @@ def finder_tools() -> dict[str, FinderTool]:
         "slug", "name", "summary", "stages", "time", "people", "needs", "difficulty",
         "next_tools", "worksheet",
     ).order_by("name")  # fmt: skip
-    found = {t.slug: FinderTool(t, sheet=Sheet.from_json(t.worksheet)) for t in tools}
+    found = {
+        t.slug: FinderTool(t, sheet=Template(is_tabular(t.worksheet)) if t.worksheet else None)
+        for t in tools
+    }
     for guide_slug, tool_slug in GuideTool.objects.values_list("guide__slug", "tool__slug"):
         if tool_slug in found:
             found[tool_slug].guides.add(guide_slug)

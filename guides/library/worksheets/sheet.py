@@ -135,6 +135,11 @@ class Sheet:
         )
 
 
+def is_tabular(data: dict) -> bool:
+    """Sheet.tabular, read straight from the stored definition."""
+    return any(part.get("grid") for part in data.get("parts", []))
+
+
 def percents(weights: list[float]) -> list[int]:
     """Whole percentages in proportion to `weights` that add up to exactly 100 (largest
     remainders round up), so a table is never wider than its page."""
