@@ -99,7 +99,7 @@ def test_template_table_fits_at_desktop_and_scrolls_in_its_frame_on_a_phone(
     # Every cell has room to write in (at least 2.5 rem on screen).
     heights = page.evaluate(
         "[...document.querySelectorAll('.worksheet-table tbody tr')]"
-        ".map(r => r.getBoundingClientRect().height)"
+        ".filter(r => r.getClientRects().length).map(r => r.getBoundingClientRect().height)"
     )
     assert heights and min(heights) >= 40, heights
     page.locator("#template").scroll_into_view_if_needed()
@@ -112,3 +112,14 @@ def test_printable_worksheet_page(site, page, shot):
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     assert result.response["violations"] == [], result.generate_report()
     shot("worksheet")
+
+
+def test_printing_the_tool_page_prints_every_row_of_its_template(site, page):
+    page.goto(f"{site}/tools/demand-and-capacity-tables/")
+    rows = page.locator(".worksheet-table").first.locator("tbody tr")
+    visible = "els => els.filter(e => e.getClientRects().length).length"
+    assert rows.evaluate_all(visible) == 5  # three weeks, total and average
+    page.emulate_media(media="print")
+    assert rows.evaluate_all(visible) == 14
+    heights = rows.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert min(heights) >= 8 * 96 / 25.4, heights  # at least 8 mm at the CSS 96 px an inch

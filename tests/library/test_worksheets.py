@@ -141,6 +141,10 @@ def test_tool_page_shows_the_table_from_the_definition(client):
     headers = re.findall(r'<th scope="col">([^<]+)', template)
     assert [h.strip() for h in headers] == table_labels(Sheet.from_json(tool.worksheet))[0]
     assert "Lost capacity = Capacity − Activity." in template
+    # A screen shows three of the twelve weeks; printing the page gives all of them.
+    body = template.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr") == 14 and body.count('<tr class="more-row">') == 9
+    assert "The printed worksheet and the downloads have 12 rows." in template
     for link in ("worksheet/", "worksheet.docx", "worksheet.xlsx"):
         assert f'href="/tools/{tool.slug}/{link}"' in template
 

@@ -54,12 +54,13 @@ class Part:
         return [TOTALS[t] for t in self.totals]
 
     @property
-    def screen_rows(self) -> list[list[str]]:
-        return self.rows[:SCREEN_BLANK_ROWS] if self.grid else self.rows
+    def screen_count(self) -> int:
+        """How many rows the tool page shows on a screen (paper gets them all)."""
+        return min(SCREEN_BLANK_ROWS, len(self.rows)) if self.grid else len(self.rows)
 
     @property
     def hidden_rows(self) -> int:
-        return len(self.rows) - len(self.screen_rows)
+        return len(self.rows) - self.screen_count
 
     @property
     def prompts(self) -> bool:
