@@ -293,6 +293,7 @@ def test_demand_and_capacity_spreadsheet_works_out_lost_capacity_and_backlog(cli
     ws = book.active
     head = header_row(ws, "Week beginning")
     cols = {ws.cell(head, i).value: ws.cell(head, i).column_letter for i in range(1, 9)}
+    assert ws.print_title_rows == f"${head}:${head}"  # headings repeat on printed pages
     start = header_row(ws, "Starting backlog")
     ws[f"B{start}"] = 120
     weeks = [(42, 44, 4, 40), (38, 44, 3, 41), (45, 30, 2, 28), (40, 44, 4, 40),

@@ -141,6 +141,8 @@ def worksheet_xlsx(sheet: Sheet) -> bytes:
             cell.font, cell.fill, cell.border, cell.alignment = bold, grey, box, wrap
             widths[i] = max(widths.get(i, 0), 10 + 6 * column.width)
         first, last = row + 1, row + len(part.rows)
+        if part.grid and not ws.print_title_rows:
+            ws.print_title_rows = f"{row}:{row}"  # the headings on every printed page
         letters = {c.key: get_column_letter(i) for i, c in enumerate(part.columns, start=1)}
         for r, values in enumerate(part.rows, start=first):
             ws.row_dimensions[r].height = part.row_mm * POINTS_PER_MM
