@@ -367,3 +367,20 @@ def test_templates_load_and_bad_ones_are_refused_with_the_file(content_dir):
         p.startswith("content/templates/no-such-tool.yaml: no tool has the slug") for p in problems
     )
     assert Tool.objects.get(slug="run-charts").worksheet == before
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"title": "T", "orientation": ["landscape"], "parts": SIMPLE["parts"]},
+        {"title": "T", "fields": "Unit", "parts": SIMPLE["parts"]},
+        {"title": "T", "fields": [{"label": "U", "key": {"a": 1}}], "parts": SIMPLE["parts"]},
+        with_columns("A", totals=[["total"]]),
+        with_columns([["A"]]),
+        with_columns("A", rows=[{"a": 1}]),
+        ["not", "a", "mapping"],
+    ],
+)
+def test_malformed_definitions_are_problems_not_crashes(raw):
+    sheet, problems = check(raw)
+    assert sheet is None and problems

@@ -56,7 +56,11 @@ def check_worksheet(raw: Any, problems: Problems) -> dict | None:
     if not title:
         problems.add("missing required field 'title'")
     fields = []
-    for i, entry in enumerate(raw.get("fields") or [], start=1):
+    fields_raw = raw.get("fields") or []
+    if not isinstance(fields_raw, list):
+        problems.add("'fields' must be a list of labels")
+        fields_raw = []
+    for i, entry in enumerate(fields_raw, start=1):
         if isinstance(entry, str):
             entry = {"label": entry}
         label = _text(entry.get("label")) if isinstance(entry, dict) else None
@@ -66,6 +70,7 @@ def check_worksheet(raw: Any, problems: Problems) -> dict | None:
         key = entry.get("key") or make_key(label)
         if not isinstance(key, str) or not KEY.match(key):
             problems.add(f"field '{label}': key {key!r} must be lowercase letters, digits, _")
+            continue
         fields.append({"key": key, "label": label, "number": bool(entry.get("number"))})
     parts_raw = raw.get("parts")
     if not isinstance(parts_raw, list) or not parts_raw:
@@ -77,7 +82,7 @@ def check_worksheet(raw: Any, problems: Problems) -> dict | None:
     if orientation is None:
         widest = max((len(p["columns"]) for p in parts if p), default=0)
         orientation = "landscape" if widest > WIDE else "portrait"
-    elif orientation not in ORIENTATIONS:
+    elif not isinstance(orientation, str) or orientation not in ORIENTATIONS:
         problems.add(f"'orientation' must be portrait or landscape, not {orientation!r}")
     if _count(problems) > before:
         return None
@@ -135,7 +140,9 @@ def _part(raw: Any, number: int, field_keys: set[str], problems: Problems) -> di
         problems.add(f"{where}: 'rows' must be a number of blank rows or a list of rows")
         return None
     totals = raw.get("totals") or []
-    if not isinstance(totals, list) or any(t not in TOTALS for t in totals):
+    if not isinstance(totals, list) or any(
+        not isinstance(t, str) or t not in TOTALS for t in totals
+    ):
         problems.add(f"{where}: 'totals' may list only: {', '.join(TOTALS)}")
         return None
     if totals and not grid:
