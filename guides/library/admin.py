@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from guides.library.models import ContentVersion, GlossaryTerm, Guide, Section, Tool
+from guides.library.models import (
+    ContentVersion,
+    FinderChoice,
+    GlossaryTerm,
+    Guide,
+    Problem,
+    Section,
+    Tool,
+)
 
 
 class FromFilesAdmin(admin.ModelAdmin):
@@ -44,8 +52,20 @@ class GuideAdmin(FromFilesAdmin):
 
 @admin.register(Tool)
 class ToolAdmin(FromFilesAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "time", "people", "difficulty"]
+    list_filter = ["time", "people", "difficulty"]
     search_fields = ["name", "summary"]
+
+
+@admin.register(FinderChoice)
+class FinderChoiceAdmin(FromFilesAdmin):
+    list_display = ["name", "group", "slug", "order"]
+    list_filter = ["group"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(FromFilesAdmin):
+    list_display = ["text", "slug", "order"]
 
 
 @admin.register(GlossaryTerm)

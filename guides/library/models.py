@@ -114,6 +114,18 @@ class Tool(models.Model):
     review_due = models.DateField(
         null=True, blank=True, help_text="When the content is next due a check (front matter)."
     )
+    # The facts box and the tool finder (the tool's `facts:`; choices in finder.yaml).
+    stages = models.JSONField(default=list, blank=True, help_text="Stage slugs.")
+    time = models.SlugField(max_length=40, blank=True, help_text="How long it takes.")
+    people = models.SlugField(max_length=40, blank=True, help_text="Who you need.")
+    needs = models.JSONField(default=list, blank=True, help_text="What you need.")
+    difficulty = models.SlugField(max_length=40, blank=True)
+    next_tools = models.JSONField(default=list, blank=True, help_text="Tool slugs, in order.")
+    # The same with the names to show, worked out on load, so the page needs no query.
+    facts_box = models.JSONField(default=dict, blank=True)
+    worksheet = models.JSONField(
+        null=True, blank=True, help_text="The structured template (guides.library.worksheets)."
+    )
 
     objects = SlugManager()
 
@@ -163,6 +175,51 @@ class GlossaryTerm(models.Model):
     def letter(self) -> str:
         first = self.term[:1].upper()
         return first if first.isalpha() else "#"
+
+
+class ChoiceGroup(models.TextChoices):
+    STAGE = "stage", "Stage of the work"
+    TIME = "time", "Time it takes"
+    PEOPLE = "people", "Who you need"
+    DIFFICULTY = "difficulty", "Difficulty"
+
+
+class FinderChoice(models.Model):
+    """One of the tool finder's choices, from finder.yaml: a stage of the work (with its
+    purpose), a length of time, who you need, or a difficulty."""
+
+    group = models.CharField(max_length=20, choices=ChoiceGroup.choices)
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["group", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "slug"], name="unique_finder_choice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()}: {self.name}"
+
+
+class Problem(models.Model):
+    """A common problem in users' words, answered with tools and a guide section."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    text = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    tools = models.JSONField(default=list, help_text="Tool slugs, in order.")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class ContentVersion(models.Model):

@@ -74,6 +74,11 @@ SIGNED_OUT_PAGES = [
     "{module_link}",
     "/guides/process-mapping/handout/",
     "/tools/run-charts/handout/",
+    "/tools/finder/",
+    "/tools/finder/?stage=measuring&time=under-an-hour",
+    "/tools/demand-and-capacity-tables/",
+    "/tools/demand-and-capacity-tables/worksheet/",
+    "/tools/demand-and-capacity-tables/handout/",
 ]
 SIGNED_IN_PAGES = [
     ("facilitator", "/"),

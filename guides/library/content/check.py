@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.urls import reverse
 
 from guides.library import markup
+from guides.library.content.finder import check_finder, parse_finder, read_worksheets
 from guides.library.content.parse import (
     Content,
     ContentError,
@@ -32,7 +33,15 @@ def read_content(folder: Path) -> Content:
     digest = hashlib.sha256()
     files = sorted(
         p
-        for pattern in ("guides/*.md", "tools/*.md", "glossary/*.yaml", "glossary/*.yml")
+        for pattern in (
+            "guides/*.md",
+            "tools/*.md",
+            "glossary/*.yaml",
+            "glossary/*.yml",
+            "finder.yaml",
+            "templates/*.yaml",
+            "templates/*.yml",
+        )  # fmt: skip
         for p in folder.glob(pattern)
     )
     for path in files:
@@ -52,8 +61,11 @@ def read_content(folder: Path) -> Content:
         tools=[t for t in tools if t],
         terms=terms,
         digest=digest.hexdigest(),
+        finder=parse_finder(folder, problems),
     )
+    read_worksheets(folder, content, problems)
     check_references(content, problems)
+    check_finder(content, problems)
     if not problems:
         render_content(content, problems)
     if problems:

@@ -19,7 +19,16 @@ from django.db import models, transaction
 from guides.core.signals import content_loaded, content_loading
 from guides.library.content.check import read_content
 from guides.library.content.parse import Content, GuideData, SectionData, TermData, ToolData
-from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.models import (
+    ContentVersion,
+    FinderChoice,
+    GlossaryTerm,
+    Guide,
+    GuideTool,
+    Problem,
+    Section,
+    Tool,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -66,9 +75,10 @@ def apply_content(content: Content, *, dry_run: bool = False) -> LoadReport:
     with transaction.atomic():
         content_loading.send(sender=Content, content=content, report=report)
         guides = apply_guides(content.guides, report)
-        tools = apply_tools(content.tools, report)
+        tools = apply_tools(content.tools, report, content)
         apply_guide_links(content.guides, guides, tools, report)
         apply_terms(content, guides, tools, report)
+        apply_finder(content, report)
         latest = ContentVersion.objects.first()
         if report.changed or latest is None or latest.digest != content.digest:
             latest = ContentVersion.objects.create(digest=content.digest, summary=str(report))
@@ -113,7 +123,12 @@ def apply_guides(wanted: list[GuideData], report: LoadReport) -> dict[str, Guide
     }
 
 
-def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
+def apply_tools(
+    wanted: list[ToolData], report: LoadReport, content: Content | None = None
+) -> dict[str, Tool]:
+    names = {("tool", t.slug): t.name for t in wanted}
+    finder = content.finder if content else None
+    names |= {(c.group, c.slug): c.name for c in (finder.choices if finder else [])}
     _delete_missing(Tool.objects.exclude(slug__in=[t.slug for t in wanted]), report, "tools")
     tools = {
         t.slug: _upsert(
@@ -128,6 +143,7 @@ def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
                 "text": t.text,
                 "last_reviewed": t.last_reviewed,
                 "review_due": t.review_due,
+                **_facts(t, names),
             },
             report,
             "tools",
@@ -138,6 +154,69 @@ def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
         _set_m2m(tools[t.slug].related_tools, [tools[s] for s in t.related_tools], report,
                  "tool links")  # fmt: skip
     return tools
+
+
+def _facts(t: ToolData, names: dict[tuple[str, str], str]) -> dict:
+    f = t.facts
+    if f is None:
+        box = {}
+    else:
+        box = {
+            "stages": [[s, names[("stage", s)]] for s in f.stages],
+            "time": names[("time", f.time)],
+            "people": names[("people", f.people)],
+            "needs": f.needs,
+            "difficulty": names[("difficulty", f.difficulty)],
+            "next": [[s, names[("tool", s)]] for s in f.next],
+        }
+    return {
+        "facts_box": box,
+        "stages": f.stages if f else [],
+        "time": f.time if f else "",
+        "people": f.people if f else "",
+        "needs": f.needs if f else [],
+        "difficulty": f.difficulty if f else "",
+        "next_tools": f.next if f else [],
+        "worksheet": t.worksheet,
+    }
+
+
+def apply_finder(content: Content, report: LoadReport) -> None:
+    """finder.yaml: the choices (stages, times, people, difficulty) and the problems."""
+    finder = content.finder
+    choices = finder.choices if finder else []
+    wanted = {(c.group, c.slug) for c in choices}
+    stale = [c.pk for c in FinderChoice.objects.all() if (c.group, c.slug) not in wanted]
+    _delete_missing(FinderChoice.objects.filter(pk__in=stale), report, "finder choices")
+    for order, c in enumerate(choices):
+        _upsert(
+            FinderChoice,
+            {"group": c.group, "slug": c.slug},
+            {"name": c.name, "purpose": c.purpose, "order": order},
+            report,
+            "finder choices",
+        )
+    problems = finder.problems if finder else []
+    _delete_missing(
+        Problem.objects.exclude(slug__in=[p.slug for p in problems]), report, "problems"
+    )
+    sections = {
+        (s.guide.slug, s.anchor): s
+        for s in Section.objects.select_related("guide").only("guide__slug", "anchor")
+    }
+    for order, p in enumerate(problems):
+        _upsert(
+            Problem,
+            {"slug": p.slug},
+            {
+                "text": p.text,
+                "order": order,
+                "tools": p.tools,
+                "section": sections.get((p.guide, p.anchor)),
+            },
+            report,
+            "problems",
+        )
 
 
 def apply_guide_links(

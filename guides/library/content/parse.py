@@ -65,6 +65,21 @@ class ToolData:
     html: str = ""
     text: str = ""
     terms: set[str] = field(default_factory=set)
+    facts: FactsData | None = None
+    worksheet: dict | None = None  # from templates/<slug>.yaml (guides.library.worksheets)
+
+
+@dataclass
+class FactsData:
+    """What the tool finder and the facts box know about a tool (checked against the
+    stages and choices in finder.yaml by content/finder.py)."""
+
+    stages: list[str]
+    time: str
+    people: str
+    needs: list[str]
+    difficulty: str
+    next: list[str]
 
 
 @dataclass
@@ -84,6 +99,7 @@ class Content:
     tools: list[ToolData]
     terms: list[TermData]
     digest: str
+    finder: Any = None  # content.finder.FinderData, from finder.yaml
 
 
 # Parsing ----------------------------------------------------------------------------
@@ -181,7 +197,8 @@ GUIDE_FIELDS = {
     "number", "slug", "title", "purpose", "summary", "plain_summary", "side", "tools",
     "related_guides",
 }  # fmt: skip
-TOOL_FIELDS = {"slug", "name", "also_known_as", "summary", "related_tools"}
+TOOL_FIELDS = {"slug", "name", "also_known_as", "summary", "related_tools", "facts"}
+FACT_FIELDS = {"stages", "time", "people", "needs", "difficulty", "next"}
 REVIEW_FIELDS = {"last_reviewed", "review_due"}  # required dates on every guide and tool
 GUIDE_FIELDS |= REVIEW_FIELDS
 TOOL_FIELDS |= REVIEW_FIELDS
@@ -265,11 +282,43 @@ def parse_tool(path: Path, rel: str, problems: list[str]) -> ToolData | None:
         summary=fp.text(meta, "summary"),
         related_tools=fp.slug_list(meta, "related_tools"),
         body=body.strip(),
+        facts=parse_facts(meta, fp),
     )
     tool.last_reviewed, tool.review_due = fp.review_dates(meta)
     if not tool.body:
         fp.add("has no body text after the front matter")
     return None if fp.count else tool
+
+
+def parse_facts(meta: dict, fp: FileProblems) -> FactsData | None:
+    """The `facts:` block: stages, time, people, needs, difficulty and next, all required."""
+    facts = meta.get("facts")
+    if facts is None:
+        fp.add(f"missing required field 'facts' (with {', '.join(sorted(FACT_FIELDS))})")
+        return None
+    if not isinstance(facts, dict):
+        fp.add("'facts' must be a set of 'name: value' fields")
+        return None
+    before = fp.count
+    for name in sorted(set(facts) - FACT_FIELDS):
+        fp.add(f"unknown field 'facts.{name}' (expected one of: {', '.join(sorted(FACT_FIELDS))})")
+    for name in sorted(FACT_FIELDS - set(facts)):
+        fp.add(f"missing required field 'facts.{name}'")
+    if fp.count > before:
+        return None
+    data = FactsData(
+        stages=fp.slug_list(facts, "stages"),
+        time=fp.text(facts, "time"),
+        people=fp.text(facts, "people"),
+        needs=fp.text_list(facts, "needs"),
+        difficulty=fp.text(facts, "difficulty"),
+        next=fp.slug_list(facts, "next"),
+    )
+    if not data.stages and fp.count == before:
+        fp.add("'facts.stages' needs at least one stage")
+    if not data.needs and fp.count == before:
+        fp.add("'facts.needs' needs at least one thing (paper, data, a room, ...)")
+    return None if fp.count > before else data
 
 
 def parse_terms(path: Path, rel: str, problems: list[str]) -> list[TermData]:

@@ -5,10 +5,12 @@ from datetime import date
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from guides.core.site import absolute_url
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
+from guides.library.worksheets import Sheet
 
 
 def _abs(request: HttpRequest, obj: Guide | Tool | GlossaryTerm) -> str:
@@ -112,8 +114,34 @@ def tool_detail(request: HttpRequest, slug: str) -> JsonResponse:
             "text": tool.text,
             "guides": [g.slug for g in tool.guides.all()],
             "related_tools": [t.slug for t in tool.related_tools.all()],
+            "facts": {
+                "stages": tool.stages,
+                "time": tool.time,
+                "people": tool.people,
+                "needs": tool.needs,
+                "difficulty": tool.difficulty,
+                "next": tool.next_tools,
+            },
+            "template": _template(request, tool),
         }
     )
+
+
+def _template(request: HttpRequest, tool: Tool) -> dict | None:
+    """The structured template as loaded, with where to get it printed or downloaded."""
+    sheet = Sheet.from_json(tool.worksheet)
+    if sheet is None:
+        return None
+    links = {
+        "worksheet": reverse("library:tool-worksheet", args=[tool.slug]),
+        "docx": reverse("library:tool-worksheet-docx", args=[tool.slug]),
+    }
+    if sheet.tabular:
+        links["xlsx"] = reverse("library:tool-worksheet-xlsx", args=[tool.slug])
+    return {
+        **tool.worksheet,
+        "urls": {name: request.build_absolute_uri(url) for name, url in links.items()},
+    }
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
+from guides.library.worksheets import Sheet
 
 
 @require_safe
@@ -66,7 +67,12 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(request, "library/tool_detail.html", {"tool": tool})
+    return render(
+        request,
+        "library/tool_detail.html",
+        # The facts box comes with its names, worked out when the content was loaded.
+        {"tool": tool, "facts": tool.facts_box, "sheet": Sheet.from_json(tool.worksheet)},
+    )
 
 
 @require_safe

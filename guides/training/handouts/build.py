@@ -17,6 +17,7 @@ from guides.examples.models import LocalExample
 from guides.library import links, markup
 from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, GuideTool, Section, Tool
+from guides.library.worksheets import Sheet
 from guides.training.charts import chart_html
 from guides.training.handouts.document import (
     EDITIONS,
@@ -131,6 +132,7 @@ def _tool(tool: Tool, anchor: str, press: Press, *, top: int) -> HandoutItem:
         facts=facts,
         blocks=[Block("", safe(rendered))],
         text=f"{tool.summary} {rendered.text}",
+        worksheet=Sheet.from_json(tool.worksheet),
     )
 
 

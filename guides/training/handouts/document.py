@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.library.models import ContentVersion
+from guides.library.worksheets import Sheet
 from guides.training.models import format_minutes
 
 TRAINER, PARTICIPANT = "trainer", "participant"
@@ -49,6 +50,7 @@ class HandoutItem:
     trainer_only: bool = False
     fresh_page: bool = False
     text: str = ""  # plain text, for finding the glossary terms used
+    worksheet: Sheet | None = None  # a tool's template, printed in full
 
     @property
     def timing(self) -> str:
@@ -102,6 +104,11 @@ class Handout:
     @property
     def planned_timing(self) -> str:
         return format_minutes(self.planned_minutes)
+
+    @property
+    def has_worksheets(self) -> bool:
+        """Tools' templates are printed: the handout needs their stylesheet too."""
+        return any(item.worksheet for item in self.items)
 
     @property
     def compact(self) -> bool:
