@@ -15,6 +15,7 @@ from django.conf import settings
 
 from guides.library import markup
 from guides.library.models import GlossaryTerm, Guide, Tool
+from guides.library.worksheets import Sheet
 from guides.measurement import runchart
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,24 @@ def tool_sections(tool: Tool) -> dict[str, str]:
     return sections
 
 
+def worksheet_html(sheet: Sheet) -> str:
+    """A template's words as simple HTML: its intro, each part's heading, note, items and
+    rows (cells ending in </td>, as the page's table has them)."""
+    esc = htmllib.escape
+    html = [f"<p>{esc(sheet.intro)}</p>"] if sheet.intro else []
+    for part in sheet.parts:
+        html += [f"<p>{esc(t)}</p>" for t in (part.heading, part.note) if t]
+        html += [f"<li>{esc(item)}</li>" for item in part.items]
+        if part.columns:
+            html.append(
+                "<tr>" + "".join(f"<th>{esc(c.label)}</th>" for c in part.columns) + "</tr>"
+            )
+        for row in part.rows:
+            cells = row if isinstance(row, list) else [row]
+            html.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
+    return "".join(html)
+
+
 @cache
 def places() -> dict[str, str]:
     """The HTML of every place a fact can be stated, by the names facts.yaml uses."""
@@ -100,6 +119,10 @@ def places() -> dict[str, str]:
             found[f"tool:{tool.slug}" + (f"#{anchor}" if anchor else "")] = (
                 front + fragment if not anchor else fragment
             )
+        sheet = Sheet.from_json(tool.worksheet)
+        if sheet:  # the template, defined in fixtures/templates/ and shown on the page
+            found[f"tool:{tool.slug}#template"] = worksheet_html(sheet)
+            found[f"tool:{tool.slug}"] += found[f"tool:{tool.slug}#template"]
     for term in GlossaryTerm.objects.all():
         found[f"term:{term.slug}"] = (
             f"<p>{htmllib.escape(term.term)}: {htmllib.escape(term.definition)}</p>"
