@@ -79,6 +79,9 @@ SIGNED_OUT_PAGES = [
     "/tools/demand-and-capacity-tables/",
     "/tools/demand-and-capacity-tables/worksheet/",
     "/tools/demand-and-capacity-tables/handout/",
+    "/capacity/",
+    "/capacity/?demand=30&capacity=27&target_wait=18&queue=1200",
+    "/capacity/?demand=30&capacity=0&target_wait=18",
 ]
 SIGNED_IN_PAGES = [
     ("facilitator", "/"),

@@ -289,3 +289,10 @@ def test_finder_offers_each_tools_template_downloads(client):
         assert (f'href="/tools/{tool.slug}/worksheet.docx"' in html) == bool(sheet), tool.slug
         xlsx = f'href="/tools/{tool.slug}/worksheet.xlsx"' in html
         assert xlsx == bool(sheet and sheet.tabular), tool.slug
+
+
+def test_the_finder_offers_the_demand_and_capacity_calculator(client):
+    html = client.get("/tools/finder/").content.decode()
+    problems = html.split('id="problems"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/capacity/"' in problems
+    assert client.get("/capacity/").status_code == 200
