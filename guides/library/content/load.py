@@ -103,6 +103,7 @@ def apply_guides(wanted: list[GuideData], report: LoadReport) -> dict[str, Guide
                 "summary": g.summary,
                 "plain_summary": g.plain_summary,
                 "side": g.side,
+                "questions": g.questions,
             },
             report,
             "guides",
@@ -120,6 +121,7 @@ def apply_tools(wanted: list[ToolData], report: LoadReport) -> dict[str, Tool]:
             {
                 "name": t.name,
                 "also_known_as": t.also_known_as,
+                "questions": t.questions,
                 "summary": t.summary,
                 "body": t.body,
                 "html": t.html,
