@@ -55,10 +55,7 @@ class Profile:
     phrases: tuple[Phrase, ...]
     fields: tuple[frozenset[str], frozenset[str], frozenset[str]]  # title, summary, body
     guides: str = ""  # as SearchDocument.guides: "|slug|slug|"
-
-    @property
-    def stems(self) -> frozenset[str]:
-        return self.fields[0] | self.fields[1] | self.fields[2]
+    stems: frozenset[str] = frozenset()  # of all three fields
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -69,12 +66,14 @@ def profile_of(
     pk: int, kind: str, title: str, keywords: str, summary: str, body: str, guides: str = ""
 ) -> Profile:
     phrases = [title, *keywords.split(KEYWORD_SEPARATOR)]
+    fields = (_stems(f"{title} {keywords}"), _stems(summary), _stems(body))
     return Profile(
         id=pk,
         kind=kind,
         phrases=tuple(p for p in dict.fromkeys(Phrase.of(x) for x in phrases if x) if p.content),
-        fields=(_stems(f"{title} {keywords}"), _stems(summary), _stems(body)),
+        fields=fields,
         guides=guides,
+        stems=fields[0] | fields[1] | fields[2],
     )
 
 

@@ -1,6 +1,7 @@
 """The search page and the search API: thin views over the engine."""
 
 import re
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from guides.core import caching
 from guides.library.models import Tool
 from guides.search import engine
 from guides.search.forms import SearchForm
@@ -16,6 +18,30 @@ from guides.search.forms import SearchForm
 PAGE_SIZE = 20
 GROUP_SIZE = 3  # results shown in each group of the grouped page
 PLAIN_EXAMPLES = ["running a pilot", "where are we now", "why do patients wait so long", "DNA rate"]
+
+
+# Recent searches, per process, keyed on the site version (which changes with the content
+# and with every published example, so an entry is never stale) and the parameters. The
+# page cache cannot serve them (every address differs); this spares the ranking.
+RESULTS_CACHE_SIZE = 500
+_results: OrderedDict[tuple, engine.Results] = OrderedDict()
+
+
+def _search(query: str, **params) -> engine.Results:
+    if not caching.enabled():
+        return engine.search(query, **params)
+    key = (
+        caching.current_token(), query,
+        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())),
+    )  # fmt: skip
+    found = _results.get(key)
+    if found is not None:
+        _results.move_to_end(key)
+        return found
+    found = _results[key] = engine.search(query, **params)
+    while len(_results) > RESULTS_CACHE_SIZE:
+        _results.popitem(last=False)
+    return found
 
 
 class _Page:
@@ -48,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Without a type filter, the first page is grouped: the best answer, then a few of
     # each kind with "show all"; a filter (or a later page) is one ranked list.
     grouped = not data["type"] and page_number == 1
-    results = engine.search(
+    results = _search(
         data["q"], types=data["type"], guide=data["guide"] or None, tag=data["tag"] or None,
         limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
         group_size=GROUP_SIZE if grouped else 0,
@@ -138,7 +164,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             {"error": "invalid parameters", "fields": form.errors.get_json_data()}, status=400
         )
     data = form.cleaned_data
-    results = engine.search(
+    results = _search(
         data["q"], types=data["type"], guide=data["guide"] or None, tag=data["tag"] or None,
         limit=data["limit"] or 20, offset=data["offset"] or 0,
     )  # fmt: skip

@@ -174,6 +174,11 @@ HOSTILE = [
     "AND", "OR", "NOT", "a AND OR NOT b", "(", ")", "((()))", "x" * 10_000, "pdsa\x00",
     "\x00", "😀", "🏥 waiting 😀 list", "%", "_", "\\", "' OR 1=1 --", "<script>alert(1)</script>",
     "{}[]^~", "run:chart", "c++", "NEAR/2", "\u202e", "ä ö ü", "日本語", "a" * 201,
+    # Apostrophes, filler only, names and phrases broken up, expansion at its limits.
+    "don't", "'s", "’", "o'", "what's", "how do I", "the of and to", "?" * 50, "-" * 300,
+    "why why why why why why why why why why why why why", "PDSA " * 40, "run chart" + "s" * 300,
+    "where are we now " * 12, "(PDSA)", "Plan-Do-Study-Act", "Plan--Do--", "5 whys", "80/20",
+    "\ue000", "\ue001 mark \ue000", "<mark>x</mark>", "a\u0301", "ﬁsh", "İstanbul",
 ]  # fmt: skip
 
 
