@@ -166,7 +166,8 @@ BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
 def _sqlite_rank(
     index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
 ) -> tuple[int, list[tuple[int, str, float]]]:
-    """(count, [(id, kind, score)]) for one index, best first, at most `top` rows."""
+    """(count, [(id, kind, score)]) for one index, best first, at most `top` rows (for
+    the content index, count is -1: not counted)."""
     table = FTS_TABLE[index]
     match = _fts5_query(plan, all_words=all_words)
     rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
@@ -177,13 +178,15 @@ def _sqlite_rank(
         joined, key = f"FROM {table}", f"{table}.rowid"
     where = f"{table} MATCH %s{filters}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {joined} WHERE {where} LIMIT {COUNT_CAP + 1})",
-            [match, *params],
-        )
-        count = cursor.fetchone()[0]
-        if not count:
-            return 0, []
+        count = -1  # the content index is small: all its matches are ranked, not counted
+        if index == EXAMPLES:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 {joined} WHERE {where} LIMIT {COUNT_CAP + 1})",
+                [match, *params],
+            )
+            count = cursor.fetchone()[0]
+            if not count:
+                return 0, []
         window, window_params = "", []
         if index == EXAMPLES and count > COUNT_CAP:
             cursor.execute(
@@ -230,14 +233,16 @@ def _pg_rank(
     tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
     where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query) SELECT COUNT(*) FROM "
-            f"(SELECT 1 FROM search_searchdocument d, q WHERE {where} LIMIT {COUNT_CAP + 1}) c",
-            [*qparams, *params],
-        )
-        count = cursor.fetchone()[0]
-        if not count:
-            return 0, []
+        count = -1  # the content index is small: all its matches are ranked, not counted
+        if index == EXAMPLES:
+            cursor.execute(
+                f"WITH q AS (SELECT {tsquery} AS query) SELECT COUNT(*) FROM "
+                f"(SELECT 1 FROM search_searchdocument d, q WHERE {where} LIMIT {COUNT_CAP + 1}) c",
+                [*qparams, *params],
+            )
+            count = cursor.fetchone()[0]
+            if not count:
+                return 0, []
         window, window_params = "", []
         if index == EXAMPLES and count > COUNT_CAP:
             cursor.execute(
@@ -289,9 +294,10 @@ def _rank_content(plan: QueryPlan, kinds: list[str], guide: str | None, out: _Ra
     filters, params = _filters(kinds, guide, None)
     _, rows = rank(CONTENT, plan, filters, params, CONTENT_TOP, False)
     found = {pk: float(score) for pk, _, score in rows}
-    profiles = ranking.content_profiles()
+    profiles = ranking.content_profiles(plan.version)
     levels = ranking.name_levels(plan, profiles)
-    for pk in levels:  # a page the query names is found, whatever the engine says
+    # A page the query names, or that holds a typed word, is found whatever the engine says.
+    for pk in [*levels, *ranking.direct_matches(plan, profiles)]:
         profile = profiles.profiles.get(pk)
         if (
             profile is not None and pk not in found
@@ -299,12 +305,15 @@ def _rank_content(plan: QueryPlan, kinds: list[str], guide: str | None, out: _Ra
             and (not guide or f"|{guide}|" in profile.guides)
         ):  # fmt: skip
             found[pk] = 0.0
-    top = max(found.values(), default=0.0) or 1.0
-    for pk, engine_score in found.items():
-        profile = profiles.profiles.get(pk)
-        if profile is None:
-            continue
-        value = ranking.score(plan, profile, engine_score / top, levels.get(pk, 0))
+    texts = {
+        pk: profiles.text_score(plan, profiles.profiles[pk])
+        * KIND_WEIGHT.get(profiles.profiles[pk].kind, 1.0)
+        for pk in found if pk in profiles.profiles
+    }  # fmt: skip
+    top = max(texts.values(), default=0.0) or 1.0
+    for pk, text in texts.items():
+        profile = profiles.profiles[pk]
+        value = ranking.score(plan, profile, text / top, levels.get(pk, 0))
         out.hits.append((value, profile.kind, pk))
         out.counts[profile.kind] = out.counts.get(profile.kind, 0) + 1
     out.total += len(out.hits)
@@ -331,6 +340,7 @@ def _rank_examples(
     best = max(float(score) for _, _, score in rows) or 1.0
     details = _details([pk for pk, _, _ in rows[:EXAMPLE_RERANK]])
     out.details.update(details)
+    # Examples keep the engine's text score (they have no statistics of their own here).
     for position, (pk, _, score) in enumerate(rows):
         d = details.get(pk)
         if d is None:  # past EXAMPLE_RERANK: below every re-ranked one, in engine order

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db import connection
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from snowballstemmer import stemmer
 
@@ -149,6 +149,7 @@ class QueryPlan:
     # stems per content word (the word's own, and its correction's when misspelt).
     stems: tuple[str, ...] = ()
     groups: tuple[frozenset[str], ...] = ()
+    version: tuple | None | bool = False  # the content version planned against (False: none)
 
     @property
     def empty(self) -> bool:
@@ -197,7 +198,7 @@ def plan_query(raw: str) -> QueryPlan:
     plan = QueryPlan(text=text, words=[], truncated=truncated)
     if not all_words:
         return plan
-    version = content_version_key()
+    version = plan.version = content_version_key()
     # Spelling: a word the library does not use is searched for as its nearest word too.
     vocabulary = _vocabulary(version)
     meaning = [w for w in all_words if w not in STOPWORDS]
@@ -206,7 +207,7 @@ def plan_query(raw: str) -> QueryPlan:
         words.append(word)
         group = {stem(word)}
         if len(word) >= 4 and not word.isdigit() and word not in vocabulary:
-            fixed = correct_word(word, vocabulary)
+            fixed = correct_word(word, vocabulary, _sorted_words(version))
             if fixed:
                 plan.corrections[word] = fixed
                 words.append(fixed)
@@ -230,33 +231,29 @@ def plan_query(raw: str) -> QueryPlan:
     return plan
 
 
-def correct_word(word: str, vocabulary: dict[str, int]) -> str | None:
-    """The library's word nearest to `word`: one edit for short words, two for longer."""
+def correct_word(
+    word: str, vocabulary: dict[str, int], words: tuple[str, ...] | None = None
+) -> str | None:
+    """The library's word nearest to `word`: one edit for short words, two for longer;
+    the commonest of the nearest, then the first alphabetically. Worked out here from the
+    same word list on both engines, so both correct a word the same way."""
     if stems_match(word, vocabulary):
         return None
     limit = 1 if len(word) <= 5 else 2
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT word, frequency FROM {SearchWord._meta.db_table} WHERE word %% %s "
-                "ORDER BY similarity(word, %s) DESC, frequency DESC LIMIT 20",
-                [word, word],
-            )
-            candidates = cursor.fetchall()
-    else:
-        candidates = [
-            (w, n)
-            for w, n in vocabulary.items()
-            if abs(len(w) - len(word)) <= limit and w[:1] in (word[:1], word[1:2])
-        ]
     best = None
-    for candidate, frequency in candidates:
-        distance = Levenshtein.distance(word, candidate, score_cutoff=limit)
-        if distance <= limit:
-            key = (distance, -frequency, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-    return best[1] if best else None
+    choices = words if words is not None else sorted(vocabulary)
+    for candidate, distance, _ in process.extract(
+        word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+    ):
+        key = (distance, -vocabulary[candidate], candidate)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+@lru_cache(maxsize=4)
+def _sorted_words(version: tuple | None) -> tuple[str, ...]:
+    return tuple(sorted(_vocabulary(version)))
 
 
 def stems_match(word: str, vocabulary: dict[str, int]) -> bool:

@@ -13,18 +13,22 @@ can overturn:
    spelling correction). Within the tier: how well the query matches one of the page's
    questions or names as a phrase or most of one (`QueryPlan.phrase_strength`), how many
    of the typed words it contains and where (a title or question counts most, a summary
-   less, the body least), then the engine's own score.
+   less, the body least), then a BM25 text score over the same stems.
 3. **Glossary expansion only.** Found only through a glossary term that the query's
    plain words stand for: a help, never above a direct match.
 
 Only content words take part: question words and filler ("how", "do", "I", "our")
 never decide a ranking. Everything here is computed from the same stems (the English
-Snowball stemmer) whichever engine found the documents.
+Snowball stemmer) whichever engine found the documents, so both engines give the same
+order: the engines find documents (and phrases, for glossary expansion); the library's
+own documents are also found here by their stems, so a difference between the engines'
+stemmers cannot drop one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -42,7 +46,7 @@ MISSPELT = 5  # subtracted: a misspelt own name is level 4, ..., a misspelt othe
 KIND_ORDER = {"tool": 4, "guide": 3, "term": 2, "section": 1, "example": 0}
 # Where a typed word is found: a title, name or question; the summary; the body.
 FIELD_WEIGHTS = (1.0, 0.6, 0.3)
-PHRASE_WEIGHT, ENGINE_WEIGHT = 2.0, 0.3
+PHRASE_WEIGHT, TEXT_WEIGHT = 2.0, 0.3
 KEYWORD_SEPARATOR = " · "  # between the phrases of SearchDocument.keywords
 
 
@@ -56,24 +60,40 @@ class Profile:
     fields: tuple[frozenset[str], frozenset[str], frozenset[str]]  # title, summary, body
     guides: str = ""  # as SearchDocument.guides: "|slug|slug|"
     stems: frozenset[str] = frozenset()  # of all three fields
+    # Each stem's count, weighted by field (TEXT_WEIGHTS), and the weighted length: for a
+    # text score computed here, so that it is the same whichever engine found the row.
+    counts: dict[str, float] = field(default_factory=dict, compare=False)
+    length: float = 0.0
 
 
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in set(normalise_words(text)))
+# For the text score, a word in a title counts as ten in a body; in the keywords (names,
+# questions, plain words) eight; in a summary four (as SQLite's bm25() is weighted).
+TEXT_WEIGHTS = (10.0, 8.0, 4.0, 1.0)
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 def profile_of(
     pk: int, kind: str, title: str, keywords: str, summary: str, body: str, guides: str = ""
 ) -> Profile:
     phrases = [title, *keywords.split(KEYWORD_SEPARATOR)]
-    fields = (_stems(f"{title} {keywords}"), _stems(summary), _stems(body))
+    counts: dict[str, float] = {}
+    fields, length = [], 0.0
+    for weight, text in zip(TEXT_WEIGHTS, (title, keywords, summary, body), strict=True):
+        words = normalise_words(text)
+        length += weight * len(words)
+        for word in words:
+            s = stem(word)
+            counts[s] = counts.get(s, 0.0) + weight
+        fields.append(frozenset(stem(w) for w in set(words)))
     return Profile(
         id=pk,
         kind=kind,
         phrases=tuple(p for p in dict.fromkeys(Phrase.of(x) for x in phrases if x) if p.content),
-        fields=fields,
+        fields=(fields[0] | fields[1], fields[2], fields[3]),
         guides=guides,
-        stems=fields[0] | fields[1] | fields[2],
+        stems=fields[0] | fields[1] | fields[2] | fields[3],
+        counts=counts,
+        length=length,
     )
 
 
@@ -87,6 +107,27 @@ class ContentProfiles:
     literal: dict[str, tuple[tuple[int, int, int], ...]]
     stemmed: dict[tuple[str, ...], tuple[tuple[int, int, int], ...]]
     choices: tuple[str, ...]  # the literal names, for misspellings
+    idf: dict[str, float]  # BM25's inverse document frequency of each stem
+    average_length: float
+
+    def text_score(self, plan: QueryPlan, profile: Profile) -> float:
+        """BM25 of the typed words in one document (for a misspelt word, the better of
+        it and its correction), over the content's word statistics."""
+        total = 0.0
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * profile.length / (self.average_length or 1.0))
+        for group in plan.groups:
+            best = 0.0
+            for s in group:
+                tf = profile.counts.get(s, 0.0)
+                if tf:
+                    idf = self.idf.get(s, self.max_idf)
+                    best = max(best, idf * tf * (BM25_K1 + 1) / (tf + norm))
+            total += best
+        return total
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(1 + (len(self.profiles) + 0.5) / 0.5)
 
 
 @lru_cache(maxsize=4)
@@ -117,16 +158,31 @@ def _content_profiles(version: tuple | None) -> ContentProfiles:
                     entry = (pk, *levels)
                     literal.setdefault(" ".join(words), {})[entry] = None
                     stemmed.setdefault(tuple(stem(w) for w in words), {})[entry] = None
+    frequency: dict[str, int] = {}
+    for profile in profiles.values():
+        for s in profile.stems:
+            frequency[s] = frequency.get(s, 0) + 1
+    n = len(profiles)
     return ContentProfiles(
         profiles=profiles,
         literal={k: tuple(v) for k, v in literal.items()},
         stemmed={k: tuple(v) for k, v in stemmed.items()},
         choices=tuple(literal),
+        idf={s: math.log(1 + (n - f + 0.5) / (f + 0.5)) for s, f in frequency.items()},
+        average_length=sum(p.length for p in profiles.values()) / (n or 1),
     )
 
 
-def content_profiles() -> ContentProfiles:
-    return _content_profiles(content_version_key())
+def direct_matches(plan: QueryPlan, names: ContentProfiles) -> list[int]:
+    """The content documents holding at least one typed word, as this module stems them
+    (so that both engines start from the same documents)."""
+    stems = plan.typed_stems
+    return [pk for pk, profile in names.profiles.items() if stems & profile.stems]
+
+
+def content_profiles(version: tuple | None | bool = False) -> ContentProfiles:
+    """The profiles of the content as loaded now (`version`: its key, if known)."""
+    return _content_profiles(content_version_key() if version is False else version)
 
 
 def name_levels(plan: QueryPlan, names: ContentProfiles) -> dict[int, int]:
@@ -175,7 +231,7 @@ def coverage(plan: QueryPlan, profile: Profile) -> float:
     return total / len(plan.groups)
 
 
-def score(plan: QueryPlan, profile: Profile, engine_share: float, level: int = 0) -> float:
+def score(plan: QueryPlan, profile: Profile, text_share: float, level: int = 0) -> float:
     """One number that orders results: the tier in the thousands; for names, the name
     level in the hundreds and the kind in the tens (so pages of the same name come in
     KIND_ORDER); then the phrase, coverage and engine score (together under 10)."""
@@ -189,7 +245,7 @@ def score(plan: QueryPlan, profile: Profile, engine_share: float, level: int = 0
     within = (
         PHRASE_WEIGHT * phrase
         + coverage(plan, profile)
-        + ENGINE_WEIGHT * engine_share
+        + TEXT_WEIGHT * text_share
         + 0.02 * KIND_WEIGHT.get(profile.kind, 1.0)
     )
     kind = KIND_ORDER.get(profile.kind, 0) if level else 0
