@@ -93,6 +93,16 @@ def test_every_other_name_puts_a_page_of_that_name_first():
     assert not misses, misses
 
 
+def test_a_section_title_puts_a_section_of_that_title_first():
+    from guides.library.models import Section
+
+    titles = set(Section.objects.values_list("title", flat=True))
+    assert len(titles) >= 8
+    for title in titles:
+        first = search.search(title, limit=1).results[0]
+        assert first.type == "section" and first.title.endswith(f": {title}"), (title, first)
+
+
 def test_misspelt_names_come_first():
     figures = _measure("Misspelt names", [(q, _wanted(u)) for q, u in MISSPELT])
     assert figures["hits@1"] == 1.0, figures["misses"]
