@@ -164,10 +164,17 @@ BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
 
 
 def _sqlite_rank(
-    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
-) -> tuple[int, list[tuple[int, str, float]]]:
+    index: str,
+    plan: QueryPlan,
+    filters: str,
+    params: list,
+    top: int,
+    all_words: bool,
+    details: bool = False,
+) -> tuple[int, list[tuple]]:
     """(count, [(id, kind, score)]) for one index, best first, at most `top` rows (for
-    the content index, count is -1: not counted)."""
+    the content index, count is -1: not counted). With `details`, each row also carries
+    the DETAIL_COLUMNS, so that ranking needs no second query."""
     table = FTS_TABLE[index]
     match = _fts5_query(plan, all_words=all_words)
     rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
@@ -196,18 +203,24 @@ def _sqlite_rank(
             oldest = cursor.fetchone()
             if oldest:
                 window, window_params = f" AND {table}.rowid >= %s", [oldest[0]]
+        extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS) if details else ""
         if index == EXAMPLES and not filters:
-            # The common case over many rows: rank inside FTS5 alone, no join per match.
+            # The common case over many rows: rank inside FTS5 alone, no join per match
+            # (only the rows kept are joined, for their details).
             weight = KIND_WEIGHT["example"]
+            ranked = (
+                f"SELECT rowid AS id, -{BM25.format(table=table)} * {weight} AS score "
+                f"FROM {table} WHERE {table} MATCH %s{window} ORDER BY score DESC, rowid LIMIT %s"
+            )
+            joined_details = " JOIN search_searchdocument d ON d.id = r.id" if details else ""
             cursor.execute(
-                f"SELECT rowid, 'example', -{BM25.format(table=table)} * {weight} AS score "
-                f"FROM {table} WHERE {table} MATCH %s{window} "
-                f"ORDER BY score DESC, rowid LIMIT %s",
+                f"SELECT r.id, 'example', r.score{extra} FROM ({ranked}) r{joined_details} "
+                f"ORDER BY r.score DESC, r.id",
                 [match, *window_params, top],
             )
         else:
             cursor.execute(
-                f"SELECT d.id, d.kind, {rank} AS score FROM {table} "
+                f"SELECT d.id, d.kind, {rank} AS score{extra} FROM {table} "
                 f"JOIN search_searchdocument d ON d.id = {table}.rowid WHERE {where}{window} "
                 f"ORDER BY score DESC, d.id LIMIT %s",
                 [match, *params, *window_params, top],
@@ -228,8 +241,14 @@ def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
 
 
 def _pg_rank(
-    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
-) -> tuple[int, list[tuple[int, str, float]]]:
+    index: str,
+    plan: QueryPlan,
+    filters: str,
+    params: list,
+    top: int,
+    all_words: bool,
+    details: bool = False,
+) -> tuple[int, list[tuple]]:
     tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
     where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
@@ -253,11 +272,12 @@ def _pg_rank(
             oldest = cursor.fetchone()
             if oldest:
                 window, window_params = " AND d.id >= %s", [oldest[0]]
+        extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS) if details else ""
         cursor.execute(
             f"WITH q AS (SELECT {tsquery} AS query) "
             f"SELECT d.id, d.kind, "
-            f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
-            f"FROM search_searchdocument d, q WHERE {where}{window} "
+            f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score"
+            f"{extra} FROM search_searchdocument d, q WHERE {where}{window} "
             f"ORDER BY score DESC, d.id LIMIT %s",
             [*qparams, *params, *window_params, top],
         )
@@ -266,6 +286,7 @@ def _pg_rank(
 
 DETAIL_FIELDS = ("pk", "kind", "object_id", "key", "title", "url", "guides", "keywords",
                  "summary", "body")  # fmt: skip
+DETAIL_COLUMNS = DETAIL_FIELDS[2:]  # as the rank queries add them, after id, kind, score
 
 
 def _details(ids: list[int]) -> dict[int, dict]:
@@ -316,7 +337,7 @@ def _rank_content(plan: QueryPlan, kinds: list[str], guide: str | None, out: _Ra
         value = ranking.score(plan, profile, text / top, levels.get(pk, 0))
         out.hits.append((value, profile.kind, pk))
         out.counts[profile.kind] = out.counts.get(profile.kind, 0) + 1
-    out.total += len(out.hits)
+    out.total += len(texts)
 
 
 def _rank_examples(
@@ -327,22 +348,28 @@ def _rank_examples(
     # Every word first; if that finds too little, any of them. Corrections and glossary
     # phrases are alternatives, so they only take part in the looser pass.
     count, rows = 0, []
+    details = top <= EXAMPLE_RERANK  # fetched with the ranking, to rank them here
     if len(plan.words) > 1 and not plan.corrections:
-        count, rows = rank(EXAMPLES, plan, filters, params, top, True)
+        count, rows = rank(EXAMPLES, plan, filters, params, top, True, details)
     if count < 3:
-        count, rows = rank(EXAMPLES, plan, filters, params, top, False)
+        count, rows = rank(EXAMPLES, plan, filters, params, top, False, details)
     if count > COUNT_CAP:
         out.capped, count = True, COUNT_CAP
     out.total += count
     out.counts["example"] = count
     if not rows:
         return
-    best = max(float(score) for _, _, score in rows) or 1.0
-    details = _details([pk for pk, _, _ in rows[:EXAMPLE_RERANK]])
-    out.details.update(details)
+    best = max(float(row[2]) for row in rows) or 1.0
+    if details:
+        out.details.update(
+            {
+                row[0]: dict(zip(DETAIL_FIELDS, (row[0], row[1], *row[3:]), strict=True))
+                for row in rows
+            }
+        )
     # Examples keep the engine's text score (they have no statistics of their own here).
-    for position, (pk, _, score) in enumerate(rows):
-        d = details.get(pk)
+    for position, (pk, _, score, *_) in enumerate(rows):
+        d = out.details.get(pk)
         if d is None:  # past EXAMPLE_RERANK: below every re-ranked one, in engine order
             out.hits.append((ranking.TYPED * 1000 - position * 1e-6, "example", pk))
             continue
