@@ -401,7 +401,12 @@ def _snippets(marked: str) -> tuple[str, str]:
 
 
 def _result(plan: QueryPlan, d: dict, score: float) -> Result:
-    plain, marked_html = _snippets(make_snippet(d["body"] or d["summary"], plan))
+    marked = make_snippet(d["body"] or d["summary"], plan)
+    if START not in marked and d["keywords"]:
+        # Found by its names or questions: show those, which say why it was found.
+        named = make_snippet(d["keywords"].replace(ranking.KEYWORD_SEPARATOR, "; "), plan)
+        marked = named if START in named else marked
+    plain, marked_html = _snippets(marked)
     return Result(
         type=d["kind"], object_id=d["object_id"], key=d["key"], title=d["title"], url=d["url"],
         guides=[g for g in (d["guides"] or "").split("|") if g],
