@@ -150,6 +150,9 @@ class QueryPlan:
     stems: tuple[str, ...] = ()
     groups: tuple[frozenset[str], ...] = ()
     version: tuple | None | bool = False  # the content version planned against (False: none)
+    # The stems of each expanded term's names, with how well the query matched its plain
+    # words: a page named so shares in that match (within its tier).
+    expansions: dict[tuple[str, ...], float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -226,6 +229,10 @@ def plan_query(raw: str) -> QueryPlan:
     best = sorted(matched.values(), key=lambda m: (-m[2], m[0]))[:3]
     plan.expanded_terms = [term for term, _, _ in best]
     plan.phrases = list(dict.fromkeys(f for _, forms, _ in best for f in forms))
+    for _, forms, strength in best:
+        for form in forms:
+            stems = Phrase.of(form).stems
+            plan.expansions[stems] = max(plan.expansions.get(stems, 0.0), strength)
     if not meaning and plan.phrases:
         plan.words = []  # only filler typed, and it is a plain-language phrase
     return plan

@@ -11,7 +11,8 @@ can overturn:
    exactly, a tool comes before a guide, a term and a section.
 2. **The words the user typed.** The document contains at least one of them (or its
    spelling correction). Within the tier: how well the query matches one of the page's
-   questions or names as a phrase or most of one (`QueryPlan.phrase_strength`), how many
+   questions or names as a phrase or most of one (`QueryPlan.phrase_strength`; a page
+   named as a glossary term the query's plain words stand for shares in that), how many
    of the typed words it contains and where (a title or question counts most, a summary
    less, the body least), then a BM25 text score over the same stems.
 3. **Glossary expansion only.** Found only through a glossary term that the query's
@@ -47,6 +48,7 @@ KIND_ORDER = {"tool": 4, "guide": 3, "term": 2, "section": 1, "example": 0}
 # Where a typed word is found: a title, name or question; the summary; the body.
 FIELD_WEIGHTS = (1.0, 0.6, 0.3)
 PHRASE_WEIGHT, TEXT_WEIGHT = 2.0, 0.3
+EXPANSION_SHARE = 0.9  # of a glossary term's plain-words match, for a page of its name
 KEYWORD_SEPARATOR = " · "  # between the phrases of SearchDocument.keywords
 
 
@@ -242,6 +244,9 @@ def score(plan: QueryPlan, profile: Profile, text_share: float, level: int = 0) 
     else:
         tier = EXPANDED
     phrase = max((plan.phrase_strength(p) for p in profile.phrases), default=0.0)
+    if plan.expansions:  # named as a term the query's plain words stand for
+        shared = [plan.expansions.get(p.stems, 0.0) for p in profile.phrases]
+        phrase = max(phrase, EXPANSION_SHARE * max(shared, default=0.0))
     within = (
         PHRASE_WEIGHT * phrase
         + coverage(plan, profile)
