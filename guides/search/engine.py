@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 
@@ -61,10 +62,23 @@ class Result:
     title: str
     url: str
     guides: list[str]
-    snippet: str  # plain text
-    snippet_html: str  # escaped, with <mark> around matched words
     score: float
     summary: str = ""  # what the page is, in a sentence or two (a term: its definition)
+    # What the snippet is made from, when it is first asked for (most results of the
+    # grouped page are never shown).
+    _source: tuple[QueryPlan, dict] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _marked(self) -> tuple[str, str]:
+        return _snippet_of(*self._source) if self._source else ("", "")
+
+    @property
+    def snippet(self) -> str:  # plain text
+        return self._marked[0]
+
+    @property
+    def snippet_html(self) -> str:  # escaped, with <mark> around matched words
+        return self._marked[1]
 
     @property
     def type_label(self) -> str:
@@ -132,15 +146,20 @@ def _kind_weight_sql() -> str:
     return f"(CASE d.kind {cases} ELSE 1.0 END)"
 
 
-def _fts5_query(plan: QueryPlan, *, all_words: bool) -> str:
+# How a query is matched: every word (ALL), any word (ANY), or any word or glossary
+# phrase (WIDE). Phrases only widen a search: they never take part in ALL.
+ALL, ANY, WIDE = "all", "any", "wide"
+
+
+def _fts5_query(plan: QueryPlan, *, mode: str) -> str:
     def quoted(text: str) -> str:
         return '"' + text.replace('"', '""') + '"'
 
     groups = []
     if plan.words:
-        joiner = " AND " if all_words else " OR "
+        joiner = " AND " if mode == ALL else " OR "
         groups.append("(" + joiner.join(quoted(w) for w in plan.words) + ")")
-    for phrase in plan.phrases:
+    for phrase in plan.phrases if mode == WIDE else []:
         words = normalise_words(phrase)
         if words:
             groups.append(quoted(" ".join(words)))
@@ -169,14 +188,14 @@ def _sqlite_rank(
     filters: str,
     params: list,
     top: int,
-    all_words: bool,
+    mode: str,
     details: bool = False,
 ) -> tuple[int, list[tuple]]:
     """(count, [(id, kind, score)]) for one index, best first, at most `top` rows (for
     the content index, count is -1: not counted). With `details`, each row also carries
     the DETAIL_COLUMNS, so that ranking needs no second query."""
     table = FTS_TABLE[index]
-    match = _fts5_query(plan, all_words=all_words)
+    match = _fts5_query(plan, mode=mode)
     rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
     if filters:
         joined = f"FROM {table} JOIN search_searchdocument d ON d.id = {table}.rowid"
@@ -228,13 +247,13 @@ def _sqlite_rank(
         return count, cursor.fetchall()
 
 
-def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
+def _pg_tsquery(plan: QueryPlan, *, mode: str) -> tuple[str, list]:
     parts, params = [], []
     if plan.words:
-        joiner = " && " if all_words else " || "
+        joiner = " && " if mode == ALL else " || "
         parts.append("(" + joiner.join(["plainto_tsquery('english', %s)"] * len(plan.words)) + ")")
         params.extend(plan.words)
-    for phrase in plan.phrases:
+    for phrase in plan.phrases if mode == WIDE else []:
         parts.append("phraseto_tsquery('english', %s)")
         params.append(phrase)
     return " || ".join(parts), params
@@ -246,10 +265,10 @@ def _pg_rank(
     filters: str,
     params: list,
     top: int,
-    all_words: bool,
+    mode: str,
     details: bool = False,
 ) -> tuple[int, list[tuple]]:
-    tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
+    tsquery, qparams = _pg_tsquery(plan, mode=mode)
     where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
         count = -1  # the content index is small: all its matches are ranked, not counted
@@ -272,15 +291,22 @@ def _pg_rank(
             oldest = cursor.fetchone()
             if oldest:
                 window, window_params = " AND d.id >= %s", [oldest[0]]
-        extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS) if details else ""
-        cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query) "
+        ranked = (
             f"SELECT d.id, d.kind, "
-            f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score"
-            f"{extra} FROM search_searchdocument d, q WHERE {where}{window} "
-            f"ORDER BY score DESC, d.id LIMIT %s",
-            [*qparams, *params, *window_params, top],
+            f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
+            f"FROM search_searchdocument d, q WHERE {where}{window} "
+            f"ORDER BY score DESC, d.id LIMIT %s"
         )
+        if details:  # joined only to the rows kept: never read for every match
+            extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS)
+            sql = (
+                f"WITH q AS (SELECT {tsquery} AS query), r AS ({ranked}) "
+                f"SELECT r.id, r.kind, r.score{extra} FROM r "
+                f"JOIN search_searchdocument d ON d.id = r.id ORDER BY r.score DESC, r.id"
+            )
+        else:
+            sql = f"WITH q AS (SELECT {tsquery} AS query) {ranked}"
+        cursor.execute(sql, [*qparams, *params, *window_params, top])
         return count, cursor.fetchall()
 
 
@@ -313,7 +339,7 @@ class _Ranked:
 def _rank_content(plan: QueryPlan, kinds: list[str], guide: str | None, out: _Ranked) -> None:
     rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
     filters, params = _filters(kinds, guide, None)
-    _, rows = rank(CONTENT, plan, filters, params, CONTENT_TOP, False)
+    _, rows = rank(CONTENT, plan, filters, params, CONTENT_TOP, WIDE)
     found = {pk: float(score) for pk, _, score in rows}
     profiles = ranking.content_profiles(plan.version)
     levels = ranking.name_levels(plan, profiles)
@@ -345,14 +371,18 @@ def _rank_examples(
 ) -> None:
     rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
     filters, params = _filters([], guide, tag)
-    # Every word first; if that finds too little, any of them. Corrections and glossary
-    # phrases are alternatives, so they only take part in the looser pass.
+    # Every word first; if that finds too little, any of them; and only if that still
+    # finds too little, the glossary's phrases too (examples found only through them would
+    # rank below every other anyway). Corrections are alternatives: never with ALL.
     count, rows = 0, []
     details = top <= EXAMPLE_RERANK  # fetched with the ranking, to rank them here
-    if len(plan.words) > 1 and not plan.corrections:
-        count, rows = rank(EXAMPLES, plan, filters, params, top, True, details)
-    if count < 3:
-        count, rows = rank(EXAMPLES, plan, filters, params, top, False, details)
+    passes = [ALL] if len(plan.words) > 1 and not plan.corrections else []
+    passes += [ANY] if plan.words else []
+    passes += [WIDE] if plan.phrases else []
+    for mode in passes:
+        count, rows = rank(EXAMPLES, plan, filters, params, top, mode, details)
+        if count >= 3:
+            break
     if count > COUNT_CAP:
         out.capped, count = True, COUNT_CAP
     out.total += count
@@ -374,8 +404,9 @@ def _rank_examples(
             out.hits.append((ranking.TYPED * 1000 - position * 1e-6, "example", pk))
             continue
         profile = ranking.profile_of(
-            pk, "example", d["title"], d["keywords"], d["summary"], d["body"], d["guides"]
-        )
+            pk, "example", d["title"], d["keywords"], d["summary"], d["body"], d["guides"],
+            counts=False,
+        )  # fmt: skip
         out.hits.append((ranking.score(plan, profile, float(score) / best), "example", pk))
 
 
@@ -400,18 +431,20 @@ def _snippets(marked: str) -> tuple[str, str]:
     return plain, escaped.replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def _result(plan: QueryPlan, d: dict, score: float) -> Result:
+def _snippet_of(plan: QueryPlan, d: dict) -> tuple[str, str]:
     marked = make_snippet(d["body"] or d["summary"], plan)
     if START not in marked and d["keywords"]:
         # Found by its names or questions: show those, which say why it was found.
         named = make_snippet(d["keywords"].replace(ranking.KEYWORD_SEPARATOR, "; "), plan)
         marked = named if START in named else marked
-    plain, marked_html = _snippets(marked)
+    return _snippets(marked)
+
+
+def _result(plan: QueryPlan, d: dict, score: float) -> Result:
     return Result(
         type=d["kind"], object_id=d["object_id"], key=d["key"], title=d["title"], url=d["url"],
         guides=[g for g in (d["guides"] or "").split("|") if g],
-        snippet=plain, snippet_html=marked_html, score=round(float(score), 6),
-        summary=d["summary"],
+        score=round(float(score), 6), summary=d["summary"], _source=(plan, d),
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -76,6 +76,8 @@ def normalise_words(text: str) -> list[str]:
     """Lower-case words. A contraction in STOPWORDS stays whole; a possessive loses its
     "'s"; any other apostrophe splits the word, as both engines' tokenizers do."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if "'" not in text and "\u2019" not in text:  # the common case, all in C
+        return WORD.findall(text)[:100_000]
     words = []
     for word in WORD.findall(text):
         if "'" in word or "\u2019" in word:
@@ -158,7 +160,7 @@ class QueryPlan:
     def empty(self) -> bool:
         return not self.words and not self.phrases
 
-    @property
+    @cached_property
     def typed_stems(self) -> frozenset[str]:
         return frozenset().union(*self.groups) if self.groups else frozenset()
 

@@ -75,17 +75,28 @@ BM25_K1, BM25_B = 1.2, 0.75
 
 
 def profile_of(
-    pk: int, kind: str, title: str, keywords: str, summary: str, body: str, guides: str = ""
+    pk: int,
+    kind: str,
+    title: str,
+    keywords: str,
+    summary: str,
+    body: str,
+    guides: str = "",
+    *,
+    counts: bool = True,
 ) -> Profile:
+    """A document's profile; without `counts` (a local example, ranked on the engine's
+    text score), only the sets of its stems, which is quicker."""
     phrases = [title, *keywords.split(KEYWORD_SEPARATOR)]
-    counts: dict[str, float] = {}
+    tally: dict[str, float] = {}
     fields, length = [], 0.0
     for weight, text in zip(TEXT_WEIGHTS, (title, keywords, summary, body), strict=True):
         words = normalise_words(text)
-        length += weight * len(words)
-        for word in words:
-            s = stem(word)
-            counts[s] = counts.get(s, 0.0) + weight
+        if counts:
+            length += weight * len(words)
+            for word in words:
+                s = stem(word)
+                tally[s] = tally.get(s, 0.0) + weight
         fields.append(frozenset(stem(w) for w in set(words)))
     return Profile(
         id=pk,
@@ -94,7 +105,7 @@ def profile_of(
         fields=(fields[0] | fields[1], fields[2], fields[3]),
         guides=guides,
         stems=fields[0] | fields[1] | fields[2] | fields[3],
-        counts=counts,
+        counts=tally,
         length=length,
     )
 
@@ -236,14 +247,16 @@ def coverage(plan: QueryPlan, profile: Profile) -> float:
 def score(plan: QueryPlan, profile: Profile, text_share: float, level: int = 0) -> float:
     """One number that orders results: the tier in the thousands; for names, the name
     level in the hundreds and the kind in the tens (so pages of the same name come in
-    KIND_ORDER); then the phrase, coverage and engine score (together under 10)."""
+    KIND_ORDER); then the phrase, coverage and text score (together under 10)."""
     if level:
         tier = NAMES
     elif plan.matched(profile.stems):
         tier = TYPED
     else:
         tier = EXPANDED
-    phrase = max((plan.phrase_strength(p) for p in profile.phrases), default=0.0)
+    phrase = 0.0
+    if plan.typed_stems & profile.fields[0]:  # the phrases are all in the first field
+        phrase = max((plan.phrase_strength(p) for p in profile.phrases), default=0.0)
     if plan.expansions:  # named as a term the query's plain words stand for
         shared = [plan.expansions.get(p.stems, 0.0) for p in profile.phrases]
         phrase = max(phrase, EXPANSION_SHARE * max(shared, default=0.0))
