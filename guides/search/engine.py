@@ -178,7 +178,7 @@ COUNT_CAP = 1000
 # Ranking scores every match. When a common word matches more examples than this, the
 # newest RANK_WINDOW of them are ranked (the older ones are still counted and found by
 # any narrower query), which keeps a search fast however many examples there are.
-RANK_WINDOW = 3000
+RANK_WINDOW = 1000
 BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
 
 
