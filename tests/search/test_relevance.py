@@ -136,12 +136,6 @@ def test_the_questions_are_not_copied_from_the_content():
     assert len(copied) <= len(asked) // 10, copied
 
 
-def test_every_tool_and_guide_has_questions():
-    for model in (Guide, Tool):
-        for obj in model.objects.all():
-            assert len(obj.questions) >= 3, obj
-
-
 def _ranking_code_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted((ROOT / "guides" / "search").glob("*.py")):
