@@ -27,6 +27,9 @@ class Guide(models.Model):
     summary = models.TextField(blank=True)
     plain_summary = models.TextField(blank=True)
     side = models.CharField(max_length=10, choices=Side.choices)
+    questions = models.JSONField(
+        default=list, blank=True, help_text="The questions people ask that this guide answers."
+    )
     tools = models.ManyToManyField("Tool", through="GuideTool", related_name="guides", blank=True)
     related_guides = models.ManyToManyField("self", symmetrical=False, blank=True)
     last_reviewed = models.DateField(
@@ -103,6 +106,9 @@ class Tool(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     also_known_as = models.JSONField(default=list, blank=True)
+    questions = models.JSONField(
+        default=list, blank=True, help_text="The questions people ask that this tool answers."
+    )
     summary = models.TextField()
     body = models.TextField(help_text="Markdown, as written in the content file.")
     html = models.TextField(help_text="Rendered once when the content is loaded.")

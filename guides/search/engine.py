@@ -20,12 +20,13 @@ the term itself (PDSA, Plan-Do-Study-Act).
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 
 from guides.library.models import GlossaryTerm
+from guides.search import rank as ranking
 from guides.search.models import SearchDocument
 from guides.search.query import (
     KIND_WEIGHT,
@@ -39,8 +40,12 @@ from guides.search.query import (
     normalise_words,
     plan_query,
 )
+from guides.search.snippets import make_snippet
 
-__all__ = ["KINDS", "MAX_QUERY_LENGTH", "Result", "Results", "glossary_matches", "search"]
+__all__ = [
+    "GROUPS", "KINDS", "MAX_QUERY_LENGTH", "Group", "Result", "Results", "glossary_matches",
+    "search",
+]  # fmt: skip
 
 # Running the query ------------------------------------------------------------------------
 
@@ -57,13 +62,54 @@ class Result:
     title: str
     url: str
     guides: list[str]
-    snippet: str  # plain text
-    snippet_html: str  # escaped, with <mark> around matched words
     score: float
+    summary: str = ""  # what the page is, in a sentence or two (a term: its definition)
+    # What the snippet is made from, when it is first asked for (most results of the
+    # grouped page are never shown).
+    _source: tuple[QueryPlan, dict] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _marked(self) -> tuple[str, str]:
+        return _snippet_of(*self._source) if self._source else ("", "")
+
+    @property
+    def snippet(self) -> str:  # plain text
+        return self._marked[0]
+
+    @property
+    def snippet_html(self) -> str:  # escaped, with <mark> around matched words
+        return self._marked[1]
 
     @property
     def type_label(self) -> str:
         return KINDS.get(self.type, self.type)
+
+    @property
+    def kind(self) -> str:
+        return self.type
+
+    @property
+    def group(self) -> str:
+        return GROUP_OF.get(self.type, self.type)
+
+
+# The groups of the results page, in order: (name, heading, kinds).
+GROUPS = [
+    ("guides", "Guides and sections", ["guide", "section"]),
+    ("tools", "Tools and techniques", ["tool"]),
+    ("terms", "Glossary", ["term"]),
+    ("examples", "Local examples", ["example"]),
+]
+GROUP_OF = {kind: name for name, _, kinds in GROUPS for kind in kinds}
+
+
+@dataclass
+class Group:
+    name: str
+    label: str
+    kinds: list[str]
+    count: int
+    results: list[Result]
 
 
 @dataclass
@@ -74,6 +120,7 @@ class Results:
     count: int = 0
     count_capped: bool = False  # more matches than COUNT_CAP: count is "more than"
     suggestion: str = ""
+    groups: list[Group] = field(default_factory=list)  # with search(group_size=n)
 
     @property
     def truncated(self) -> bool:
@@ -99,15 +146,20 @@ def _kind_weight_sql() -> str:
     return f"(CASE d.kind {cases} ELSE 1.0 END)"
 
 
-def _fts5_query(plan: QueryPlan, *, all_words: bool) -> str:
+# How a query is matched: every word (ALL), any word (ANY), or any word or glossary
+# phrase (WIDE). Phrases only widen a search: they never take part in ALL.
+ALL, ANY, WIDE = "all", "any", "wide"
+
+
+def _fts5_query(plan: QueryPlan, *, mode: str) -> str:
     def quoted(text: str) -> str:
         return '"' + text.replace('"', '""') + '"'
 
     groups = []
     if plan.words:
-        joiner = " AND " if all_words else " OR "
+        joiner = " AND " if mode == ALL else " OR "
         groups.append("(" + joiner.join(quoted(w) for w in plan.words) + ")")
-    for phrase in plan.phrases:
+    for phrase in plan.phrases if mode == WIDE else []:
         words = normalise_words(phrase)
         if words:
             groups.append(quoted(" ".join(words)))
@@ -126,16 +178,24 @@ COUNT_CAP = 1000
 # Ranking scores every match. When a common word matches more examples than this, the
 # newest RANK_WINDOW of them are ranked (the older ones are still counted and found by
 # any narrower query), which keeps a search fast however many examples there are.
-RANK_WINDOW = 3000
+RANK_WINDOW = 1000
 BM25 = "bm25({table}, 10.0, 8.0, 4.0, 1.0)"
 
 
 def _sqlite_rank(
-    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
-) -> tuple[int, list[tuple[int, str, float]]]:
-    """(count, [(id, kind, score)]) for one index, best first, at most `top` rows."""
+    index: str,
+    plan: QueryPlan,
+    filters: str,
+    params: list,
+    top: int,
+    mode: str,
+    details: bool = False,
+) -> tuple[int, list[tuple]]:
+    """(count, [(id, kind, score)]) for one index, best first, at most `top` rows (for
+    the content index, count is -1: not counted). With `details`, each row also carries
+    the DETAIL_COLUMNS, so that ranking needs no second query."""
     table = FTS_TABLE[index]
-    match = _fts5_query(plan, all_words=all_words)
+    match = _fts5_query(plan, mode=mode)
     rank = f"(-{BM25.format(table=table)} * {_kind_weight_sql()})"
     if filters:
         joined = f"FROM {table} JOIN search_searchdocument d ON d.id = {table}.rowid"
@@ -144,13 +204,15 @@ def _sqlite_rank(
         joined, key = f"FROM {table}", f"{table}.rowid"
     where = f"{table} MATCH %s{filters}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {joined} WHERE {where} LIMIT {COUNT_CAP + 1})",
-            [match, *params],
-        )
-        count = cursor.fetchone()[0]
-        if not count:
-            return 0, []
+        count = -1  # the content index is small: all its matches are ranked, not counted
+        if index == EXAMPLES:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 {joined} WHERE {where} LIMIT {COUNT_CAP + 1})",
+                [match, *params],
+            )
+            count = cursor.fetchone()[0]
+            if not count:
+                return 0, []
         window, window_params = "", []
         if index == EXAMPLES and count > COUNT_CAP:
             cursor.execute(
@@ -160,18 +222,24 @@ def _sqlite_rank(
             oldest = cursor.fetchone()
             if oldest:
                 window, window_params = f" AND {table}.rowid >= %s", [oldest[0]]
+        extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS) if details else ""
         if index == EXAMPLES and not filters:
-            # The common case over many rows: rank inside FTS5 alone, no join per match.
+            # The common case over many rows: rank inside FTS5 alone, no join per match
+            # (only the rows kept are joined, for their details).
             weight = KIND_WEIGHT["example"]
+            ranked = (
+                f"SELECT rowid AS id, -{BM25.format(table=table)} * {weight} AS score "
+                f"FROM {table} WHERE {table} MATCH %s{window} ORDER BY score DESC, rowid LIMIT %s"
+            )
+            joined_details = " JOIN search_searchdocument d ON d.id = r.id" if details else ""
             cursor.execute(
-                f"SELECT rowid, 'example', -{BM25.format(table=table)} * {weight} AS score "
-                f"FROM {table} WHERE {table} MATCH %s{window} "
-                f"ORDER BY score DESC, rowid LIMIT %s",
+                f"SELECT r.id, 'example', r.score{extra} FROM ({ranked}) r{joined_details} "
+                f"ORDER BY r.score DESC, r.id",
                 [match, *window_params, top],
             )
         else:
             cursor.execute(
-                f"SELECT d.id, d.kind, {rank} AS score FROM {table} "
+                f"SELECT d.id, d.kind, {rank} AS score{extra} FROM {table} "
                 f"JOIN search_searchdocument d ON d.id = {table}.rowid WHERE {where}{window} "
                 f"ORDER BY score DESC, d.id LIMIT %s",
                 [match, *params, *window_params, top],
@@ -179,32 +247,40 @@ def _sqlite_rank(
         return count, cursor.fetchall()
 
 
-def _pg_tsquery(plan: QueryPlan, *, all_words: bool) -> tuple[str, list]:
+def _pg_tsquery(plan: QueryPlan, *, mode: str) -> tuple[str, list]:
     parts, params = [], []
     if plan.words:
-        joiner = " && " if all_words else " || "
+        joiner = " && " if mode == ALL else " || "
         parts.append("(" + joiner.join(["plainto_tsquery('english', %s)"] * len(plan.words)) + ")")
         params.extend(plan.words)
-    for phrase in plan.phrases:
+    for phrase in plan.phrases if mode == WIDE else []:
         parts.append("phraseto_tsquery('english', %s)")
         params.append(phrase)
     return " || ".join(parts), params
 
 
 def _pg_rank(
-    index: str, plan: QueryPlan, filters: str, params: list, top: int, all_words: bool
-) -> tuple[int, list[tuple[int, str, float]]]:
-    tsquery, qparams = _pg_tsquery(plan, all_words=all_words)
+    index: str,
+    plan: QueryPlan,
+    filters: str,
+    params: list,
+    top: int,
+    mode: str,
+    details: bool = False,
+) -> tuple[int, list[tuple]]:
+    tsquery, qparams = _pg_tsquery(plan, mode=mode)
     where = f"{PG_KIND[index]} AND d.search @@ q.query{filters}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query) SELECT COUNT(*) FROM "
-            f"(SELECT 1 FROM search_searchdocument d, q WHERE {where} LIMIT {COUNT_CAP + 1}) c",
-            [*qparams, *params],
-        )
-        count = cursor.fetchone()[0]
-        if not count:
-            return 0, []
+        count = -1  # the content index is small: all its matches are ranked, not counted
+        if index == EXAMPLES:
+            cursor.execute(
+                f"WITH q AS (SELECT {tsquery} AS query) SELECT COUNT(*) FROM "
+                f"(SELECT 1 FROM search_searchdocument d, q WHERE {where} LIMIT {COUNT_CAP + 1}) c",
+                [*qparams, *params],
+            )
+            count = cursor.fetchone()[0]
+            if not count:
+                return 0, []
         window, window_params = "", []
         if index == EXAMPLES and count > COUNT_CAP:
             cursor.execute(
@@ -215,116 +291,137 @@ def _pg_rank(
             oldest = cursor.fetchone()
             if oldest:
                 window, window_params = " AND d.id >= %s", [oldest[0]]
-        cursor.execute(
-            f"WITH q AS (SELECT {tsquery} AS query) "
+        ranked = (
             f"SELECT d.id, d.kind, "
             f"ts_rank('{PG_WEIGHTS}', d.search, q.query, 0) * {_kind_weight_sql()} AS score "
             f"FROM search_searchdocument d, q WHERE {where}{window} "
-            f"ORDER BY score DESC, d.id LIMIT %s",
-            [*qparams, *params, *window_params, top],
+            f"ORDER BY score DESC, d.id LIMIT %s"
         )
+        if details:  # joined only to the rows kept: never read for every match
+            extra = "".join(f", d.{c}" for c in DETAIL_COLUMNS)
+            sql = (
+                f"WITH q AS (SELECT {tsquery} AS query), r AS ({ranked}) "
+                f"SELECT r.id, r.kind, r.score{extra} FROM r "
+                f"JOIN search_searchdocument d ON d.id = r.id ORDER BY r.score DESC, r.id"
+            )
+        else:
+            sql = f"WITH q AS (SELECT {tsquery} AS query) {ranked}"
+        cursor.execute(sql, [*qparams, *params, *window_params, top])
         return count, cursor.fetchall()
 
 
-def _details(ids: list[int]) -> dict:
-    """{id: (object_id, key, title, url, guides, text)} of the rows shown on one page."""
-    rows = SearchDocument.objects.filter(pk__in=ids).values_list(
-        "pk", "object_id", "key", "title", "url", "guides", "summary", "body"
-    )
-    return {
-        pk: (object_id, key, title, url, guides, body or summary)
-        for pk, object_id, key, title, url, guides, summary, body in rows
-    }
+DETAIL_FIELDS = ("pk", "kind", "object_id", "key", "title", "url", "guides", "keywords",
+                 "summary", "body")  # fmt: skip
+DETAIL_COLUMNS = DETAIL_FIELDS[2:]  # as the rank queries add them, after id, kind, score
 
 
-def _stem(word: str) -> str:
-    """A light stem for highlighting: "mapping" -> "map", "queues" -> "queue"."""
-    for suffix in ("ing", "es", "ed", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
+def _details(ids: list[int]) -> dict[int, dict]:
+    """The stored fields of the rows shown (and of the examples being ranked)."""
+    rows = SearchDocument.objects.filter(pk__in=ids).values_list(*DETAIL_FIELDS)
+    return {row[0]: dict(zip(DETAIL_FIELDS, row, strict=True)) for row in rows}
+
+
+# Rows of the content index fetched for ranking: all of them (a few hundred).
+CONTENT_TOP = 5000
+# Examples whose text is read to rank them; past this, deeper pages keep the engine's order.
+EXAMPLE_RERANK = 200
+
+
+@dataclass
+class _Ranked:
+    total: int = 0
+    capped: bool = False
+    hits: list[tuple[float, str, int]] = field(default_factory=list)  # (score, kind, id)
+    counts: dict[str, int] = field(default_factory=dict)  # per kind
+    details: dict[int, dict] = field(default_factory=dict)
+
+
+def _rank_content(plan: QueryPlan, kinds: list[str], guide: str | None, out: _Ranked) -> None:
+    rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
+    filters, params = _filters(kinds, guide, None)
+    _, rows = rank(CONTENT, plan, filters, params, CONTENT_TOP, WIDE)
+    found = {pk: float(score) for pk, _, score in rows}
+    profiles = ranking.content_profiles(plan.version)
+    levels = ranking.name_levels(plan, profiles)
+    # A page the query names, or that holds a typed word, is found whatever the engine says.
+    for pk in [*levels, *ranking.direct_matches(plan, profiles)]:
+        profile = profiles.profiles.get(pk)
+        if (
+            profile is not None and pk not in found
+            and (not kinds or profile.kind in kinds)
+            and (not guide or f"|{guide}|" in profile.guides)
+        ):  # fmt: skip
+            found[pk] = 0.0
+    texts = {
+        pk: profiles.text_score(plan, profiles.profiles[pk])
+        * KIND_WEIGHT.get(profiles.profiles[pk].kind, 1.0)
+        for pk in found if pk in profiles.profiles
+    }  # fmt: skip
+    top = max(texts.values(), default=0.0) or 1.0
+    for pk, text in texts.items():
+        profile = profiles.profiles[pk]
+        value = ranking.score(plan, profile, text / top, levels.get(pk, 0))
+        out.hits.append((value, profile.kind, pk))
+        out.counts[profile.kind] = out.counts.get(profile.kind, 0) + 1
+    out.total += len(texts)
+
+
+def _rank_examples(
+    plan: QueryPlan, guide: str | None, tag: str | None, top: int, out: _Ranked
+) -> None:
+    rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
+    filters, params = _filters([], guide, tag)
+    # Every word first; if that finds too little, any of them; and only if that still
+    # finds too little, the glossary's phrases too (examples found only through them would
+    # rank below every other anyway). Corrections are alternatives: never with ALL.
+    count, rows = 0, []
+    details = top <= EXAMPLE_RERANK  # fetched with the ranking, to rank them here
+    passes = [ALL] if len(plan.words) > 1 and not plan.corrections else []
+    passes += [ANY] if plan.words else []
+    passes += [WIDE] if plan.phrases else []
+    for mode in passes:
+        count, rows = rank(EXAMPLES, plan, filters, params, top, mode, details)
+        if count >= 3:
             break
-    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiousl":
-        word = word[:-1]
-    return word
-
-
-SNIPPET_CHARS = 220
-
-
-def make_snippet(text: str, plan: QueryPlan) -> str:
-    """The stretch of `text` with the most query words in it, matched words between the
-    START and STOP markers. The same on both engines, and cheap (one regular expression
-    over the rows shown): PostgreSQL's ts_headline cost more than the search itself."""
-    text = " ".join(text.replace(START, "").replace(STOP, "").split())  # markers are ours
-    stems = {_stem(w) for w in plan.words}
-    stems |= {_stem(w) for phrase in plan.phrases for w in normalise_words(phrase)}
-    stems = sorted((s for s in stems if len(s) >= 2), key=len, reverse=True)
-    matches = []
-    if stems:
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.I)
-        matches = list(pattern.finditer(text))
-    if not matches:
-        cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(text) > SNIPPET_CHARS else text
-        return cut + (" …" if len(cut) < len(text) else "")
-    # The window of SNIPPET_CHARS that holds the most matches (two pointers).
-    best, best_first, last = 0, 0, 0
-    for first, match in enumerate(matches):
-        while last < len(matches) and matches[last].end() <= match.start() + SNIPPET_CHARS:
-            last += 1
-        if last - first > best:
-            best, best_first = last - first, first
-    begin = max(matches[best_first].start() - 40, 0)
-    if begin:
-        space = text.find(" ", begin)
-        begin = space + 1 if 0 <= space < matches[best_first].start() else begin
-    end = min(begin + SNIPPET_CHARS + 40, len(text))
-    if end < len(text):
-        space = text.rfind(" ", begin, end)
-        end = space if space > matches[best_first].end() else end
-    out, position = [], begin
-    for match in matches[best_first:]:
-        if match.end() > end:
-            break
-        out += [text[position : match.start()], START, match.group(), STOP]
-        position = match.end()
-    out.append(text[position:end])
-    return ("… " if begin else "") + "".join(out) + (" …" if end < len(text) else "")
+    if count > COUNT_CAP:
+        out.capped, count = True, COUNT_CAP
+    out.total += count
+    out.counts["example"] = count
+    if not rows:
+        return
+    best = max(float(row[2]) for row in rows) or 1.0
+    if details:
+        out.details.update(
+            {
+                row[0]: dict(zip(DETAIL_FIELDS, (row[0], row[1], *row[3:]), strict=True))
+                for row in rows
+            }
+        )
+    # Examples keep the engine's text score (they have no statistics of their own here).
+    for position, (pk, _, score, *_) in enumerate(rows):
+        d = out.details.get(pk)
+        if d is None:  # past EXAMPLE_RERANK: below every re-ranked one, in engine order
+            out.hits.append((ranking.TYPED * 1000 - position * 1e-6, "example", pk))
+            continue
+        profile = ranking.profile_of(
+            pk, "example", d["title"], d["keywords"], d["summary"], d["body"], d["guides"],
+            counts=False,
+        )  # fmt: skip
+        out.hits.append((ranking.score(plan, profile, float(score) / best), "example", pk))
 
 
 def _run(
-    plan: QueryPlan,
-    types: list[str],
-    guide: str | None,
-    tag: str | None,
-    limit: int,
-    offset: int,
-    all_words: bool,
-) -> tuple[int, bool, list[tuple[str, int, str, str, str, str, str, float]]]:
-    """Rank each index that the filters allow, merge, and fetch snippets for one page."""
-    rank = _pg_rank if connection.vendor == "postgresql" else _sqlite_rank
-    indexes = []
+    plan: QueryPlan, types: list[str], guide: str | None, tag: str | None, top: int
+) -> _Ranked:
+    """Rank each index that the filters allow and merge them, best first."""
+    out = _Ranked()
     content_types = [t for t in (types or KINDS) if t != "example"]
     if content_types and not tag:  # tags belong to local examples only
-        indexes.append((CONTENT, content_types if types else []))
+        _rank_content(plan, content_types if types else [], guide, out)
     if not types or "example" in types:
-        indexes.append((EXAMPLES, []))
-    total, capped, hits = 0, False, []
-    for index, kinds in indexes:
-        filters, params = _filters(kinds, guide, tag)
-        count, rows = rank(index, plan, filters, params, offset + limit, all_words)
-        if count > COUNT_CAP:
-            capped, count = True, COUNT_CAP
-        total += count
-        hits.extend((score, index, pk, kind) for pk, kind, score in rows)
-    hits.sort(key=lambda h: (-h[0], h[1], h[2]))
-    page = hits[offset : offset + limit]
-    found = _details([pk for _, _, pk, _ in page]) if page else {}
-    rows = [
-        (kind, *found[pk][:5], make_snippet(found[pk][5], plan), score)
-        for score, _, pk, kind in page
-        if pk in found
-    ]
-    return total, capped, rows
+        _rank_examples(plan, guide, tag, top, out)
+    out.hits.sort(key=ranking.order_key)
+    return out
 
 
 def _snippets(marked: str) -> tuple[str, str]:
@@ -332,6 +429,23 @@ def _snippets(marked: str) -> tuple[str, str]:
     plain = marked.replace(START, "").replace(STOP, "")
     escaped = html.escape(marked, quote=False)
     return plain, escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _snippet_of(plan: QueryPlan, d: dict) -> tuple[str, str]:
+    marked = make_snippet(d["body"] or d["summary"], plan)
+    if START not in marked and d["keywords"]:
+        # Found by its names or questions: show those, which say why it was found.
+        named = make_snippet(d["keywords"].replace(ranking.KEYWORD_SEPARATOR, "; "), plan)
+        marked = named if START in named else marked
+    return _snippets(marked)
+
+
+def _result(plan: QueryPlan, d: dict, score: float) -> Result:
+    return Result(
+        type=d["kind"], object_id=d["object_id"], key=d["key"], title=d["title"], url=d["url"],
+        guides=[g for g in (d["guides"] or "").split("|") if g],
+        score=round(float(score), 6), summary=d["summary"], _source=(plan, d),
+    )  # fmt: skip
 
 
 def search(
@@ -342,9 +456,12 @@ def search(
     tag: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    group_size: int = 0,
 ) -> Results:
-    """Ranked results for `query`, best first. Only published local examples are in the
-    index, so nothing unpublished can appear in results, snippets or counts."""
+    """Ranked results for `query`, best first (see guides/search/rank.py for the order).
+    With `group_size`, also the first `group_size` of each group (GROUPS) and their
+    counts, for the grouped page. Only published local examples are in the index, so
+    nothing unpublished can appear in results, snippets or counts."""
     plan = plan_query(query)
     out = Results(query=plan.text, plan=plan)
     if plan.corrections:
@@ -352,25 +469,32 @@ def search(
     if plan.empty:
         return out
     types = [t for t in (types or []) if t in KINDS]
-    # Every word first; if that finds too little, any of the words (ranked by how many
-    # and how well they match). Corrections and glossary phrases are alternatives, so
-    # they only ever take part in the second, looser pass.
-    strict = len(plan.words) > 1 and not plan.corrections
-    count, capped, rows = (0, False, [])
-    if strict:
-        count, capped, rows = _run(plan, types, guide, tag, limit, offset, True)
-    if count < 3:
-        count, capped, rows = _run(plan, types, guide, tag, limit, offset, False)
-    out.count, out.count_capped = count, capped
-    for kind, object_id, key, title, url, guides, marked, score in rows:
-        plain, marked_html = _snippets(marked)
-        out.results.append(
-            Result(
-                type=kind, object_id=object_id, key=key, title=title, url=url,
-                guides=[g for g in (guides or "").split("|") if g],
-                snippet=plain, snippet_html=marked_html, score=round(float(score), 6),
-            )
-        )  # fmt: skip
+    ranked = _run(plan, types, guide, tag, max(offset + limit, group_size + 1))
+    out.count, out.count_capped = ranked.total, ranked.capped
+    page = ranked.hits[offset : offset + limit]
+    grouped: dict[str, list[tuple[float, str, int]]] = {}
+    if group_size:
+        for hit in ranked.hits:
+            name = GROUP_OF[hit[1]]
+            if len(grouped.setdefault(name, [])) < group_size + 1:
+                grouped[name].append(hit)
+    wanted = {pk for _, _, pk in page} | {pk for hits in grouped.values() for _, _, pk in hits}
+    missing = [pk for pk in wanted if pk not in ranked.details]
+    details = {**ranked.details, **(_details(missing) if missing else {})}
+    made: dict[int, Result] = {}
+
+    def result(hit: tuple[float, str, int]) -> Result | None:
+        value, _, pk = hit
+        if pk not in made and pk in details:
+            made[pk] = _result(plan, details[pk], value)
+        return made.get(pk)
+
+    out.results = [r for r in map(result, page) if r is not None]
+    for name, label, kinds in GROUPS:
+        if name in grouped:
+            members = [r for r in map(result, grouped[name]) if r is not None]
+            count = sum(ranked.counts.get(k, 0) for k in kinds)
+            out.groups.append(Group(name, label, kinds, count, members))
     return out
 
 

@@ -3,6 +3,7 @@ term and published local example, each with its identity (kind, object_id, key).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -11,6 +12,13 @@ from guides.examples.models import LocalExample
 from guides.library.models import GlossaryTerm, Guide, Section, Tool
 from guides.search.models import SearchDocument, SearchWord
 from guides.search.query import normalise_words
+from guides.search.rank import KEYWORD_SEPARATOR
+
+
+def _phrases(*groups: Iterable[str]) -> str:
+    """Names, questions and plain words as one keywords field, phrase by phrase (ranking
+    splits them again to match each as a phrase)."""
+    return KEYWORD_SEPARATOR.join(dict.fromkeys(p for group in groups for p in group if p))
 
 
 def _bars(values: Iterable[str]) -> str:
@@ -34,7 +42,7 @@ def content_documents() -> list[SearchDocument]:
             SearchDocument(
                 kind="guide", object_id=g.pk, key=key_of("guide", g), title=g.title,
                 url=g.get_absolute_url(),
-                guides=_bars([g.slug]), keywords=g.purpose,
+                guides=_bars([g.slug]), keywords=_phrases([g.purpose], g.questions),
                 summary=f"{g.summary} {g.plain_summary}", body="",
             )
         )  # fmt: skip
@@ -53,7 +61,8 @@ def content_documents() -> list[SearchDocument]:
                 kind="tool", object_id=t.pk, key=key_of("tool", t), title=t.name,
                 url=t.get_absolute_url(),
                 guides=_bars(g.slug for g in t.guides.all()),
-                keywords=" ".join(t.also_known_as), summary=t.summary, body=t.text,
+                keywords=_phrases(t.also_known_as, t.questions), summary=t.summary,
+                body=t.text,
             )
         )  # fmt: skip
     for term in GlossaryTerm.objects.prefetch_related("used_in_guides"):
@@ -62,11 +71,36 @@ def content_documents() -> list[SearchDocument]:
                 kind="term", object_id=term.pk, key=key_of("term", term), title=term.term,
                 url=term.get_absolute_url(),
                 guides=_bars(g.slug for g in term.used_in_guides.all()),
-                keywords=" ".join([*term.match_forms, *term.plain_alternatives]),
+                keywords=_phrases(term.match_forms, term.plain_alternatives),
                 summary=term.definition, body="",
             )
         )  # fmt: skip
     return docs
+
+
+def _without_brackets(name: str) -> list[str]:
+    """ "Plan-Do-Study-Act (PDSA) cycles" -> "Plan-Do-Study-Act cycles" and "PDSA"."""
+    match = re.search(r"\s*\(([^()]+)\)", name)
+    if not match:
+        return []
+    return [" ".join((name[: match.start()] + name[match.end() :]).split()), match.group(1)]
+
+
+def content_names() -> list[tuple[tuple[str, int], list[str], list[str], list[str]]]:
+    """Each content page's names: [((kind, object_id), own, own variants, other)]. A
+    variant is the own name without its brackets, or what they hold ("PDSA")."""
+    names = []
+    for g in Guide.objects.only("pk", "slug", "title"):
+        short = [g.title.split(",")[0]] if "," in g.title else []
+        names.append((("guide", g.pk), [g.title], [], [*short, g.slug.replace("-", " ")]))
+    for s in Section.objects.only("pk", "title", "anchor"):
+        names.append((("section", s.pk), [s.title], [], [s.anchor.replace("-", " ")]))
+    for t in Tool.objects.only("pk", "name", "also_known_as"):
+        names.append((("tool", t.pk), [t.name], _without_brackets(t.name), t.also_known_as))
+    for term in GlossaryTerm.objects.only("pk", "term", "match_forms"):
+        variants = _without_brackets(term.term)
+        names.append((("term", term.pk), [term.term], variants, term.match_forms))
+    return names
 
 
 def reindex_content() -> None:

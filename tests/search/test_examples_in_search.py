@@ -1,5 +1,6 @@
 """Local examples in search: only published ones, kept in step with every change."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -129,3 +130,21 @@ def test_rebuild_search_index_command():
     assert "1 published local examples" in out.getvalue()
     assert urls(WORD) == [example.get_absolute_url()]
     assert search.search("run chart").count
+
+
+def test_grouped_page_has_a_local_examples_group_with_show_all(client):
+    author = make_user("fac", "facilitator")
+    for i in range(5):
+        make_example(
+            author, title=f"Bottleneck on ward {i}", results=f"The {WORD} bottleneck moved.",
+            status=ExampleStatus.PUBLISHED,
+        )  # fmt: skip
+    html = client.get("/search/", {"q": f"bottleneck {WORD}"}).content.decode()
+    group = re.search(
+        r'<section class="result-group result-group-examples".*?</section>', html, re.S
+    )
+    assert group and ">Local examples <span" in group.group()
+    assert 1 <= group.group().count('class="result result-example"') <= 3
+    assert "Show all 5" in group.group() and "type=example" in group.group()
+    data = client.get("/api/search/", {"q": f"bottleneck {WORD}", "limit": 50}).json()
+    assert {r["group"] for r in data["results"] if r["kind"] == "example"} == {"examples"}

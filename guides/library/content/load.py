@@ -115,6 +115,7 @@ def apply_guides(wanted: list[GuideData], report: LoadReport) -> dict[str, Guide
                 "side": g.side,
                 "last_reviewed": g.last_reviewed,
                 "review_due": g.review_due,
+                "questions": g.questions,
             },
             report,
             "guides",
@@ -137,6 +138,7 @@ def apply_tools(
             {
                 "name": t.name,
                 "also_known_as": t.also_known_as,
+                "questions": t.questions,
                 "summary": t.summary,
                 "body": t.body,
                 "html": t.html,

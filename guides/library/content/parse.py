@@ -16,6 +16,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_HEADING = re.compile(r"^##(?!#)\s+(.+?)\s*$", re.MULTILINE)
 EXPLICIT_ANCHOR = re.compile(r"\s*\{#([^}]*)\}\s*$")
 SIDES = {"systems", "people"}
+QUESTION_MAX = 150
 
 
 class ContentError(Exception):
@@ -43,6 +44,7 @@ class GuideData:
     summary: str
     plain_summary: str
     side: str
+    questions: list[str]
     tools: list[str]
     related_guides: list[str]
     sections: list[SectionData]
@@ -57,6 +59,7 @@ class ToolData:
     slug: str
     name: str
     also_known_as: list[str]
+    questions: list[str]
     summary: str
     related_tools: list[str]
     body: str
@@ -155,6 +158,26 @@ class FileProblems:
             return []
         return [" ".join(str(v).split()) for v in value if str(v).strip()]
 
+    def questions(self, meta: dict, name: str = "questions") -> list[str]:
+        """The questions and phrases people use for a page, in everyday words: a list of
+        short, distinct lines of text (search matches them as phrases)."""
+        value = meta.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(f"'{name}' must be a list of questions or phrases, each in quotes")
+            return []
+        questions = [" ".join(v.split()) for v in value]
+        for i, question in enumerate(questions, start=1):
+            if not question:
+                self.add(f"'{name}' item {i} is empty")
+            elif len(question) > QUESTION_MAX:
+                self.add(f"'{name}' item {i} is longer than {QUESTION_MAX} characters")
+        folded = [q.casefold().rstrip("?!. ") for q in questions]
+        for question in sorted({q for q in folded if q and folded.count(q) > 1}):
+            self.add(f"'{name}' lists the question {question!r} twice")
+        return [q for q in questions if q]
+
     def slug(self, meta: dict, name: str = "slug") -> str:
         value = self.text(meta, name)
         if value and not SLUG.match(value):
@@ -194,10 +217,12 @@ class FileProblems:
 
 
 GUIDE_FIELDS = {
-    "number", "slug", "title", "purpose", "summary", "plain_summary", "side", "tools",
-    "related_guides",
+    "number", "slug", "title", "purpose", "summary", "plain_summary", "side", "questions",
+    "tools", "related_guides",
 }  # fmt: skip
-TOOL_FIELDS = {"slug", "name", "also_known_as", "summary", "related_tools", "facts"}
+TOOL_FIELDS = {
+    "slug", "name", "also_known_as", "questions", "summary", "related_tools", "facts",
+}  # fmt: skip
 FACT_FIELDS = {"stages", "time", "people", "needs", "difficulty", "next"}
 REVIEW_FIELDS = {"last_reviewed", "review_due"}  # required dates on every guide and tool
 GUIDE_FIELDS |= REVIEW_FIELDS
@@ -258,6 +283,7 @@ def parse_guide(path: Path, rel: str, problems: list[str]) -> GuideData | None:
         summary=fp.text(meta, "summary"),
         plain_summary=fp.text(meta, "plain_summary"),
         side=side,
+        questions=fp.questions(meta),
         tools=fp.slug_list(meta, "tools"),
         related_guides=fp.slug_list(meta, "related_guides"),
         sections=parse_sections(body, fp),
@@ -279,6 +305,7 @@ def parse_tool(path: Path, rel: str, problems: list[str]) -> ToolData | None:
         slug=fp.slug(meta),
         name=fp.text(meta, "name"),
         also_known_as=fp.text_list(meta, "also_known_as"),
+        questions=fp.questions(meta),
         summary=fp.text(meta, "summary"),
         related_tools=fp.slug_list(meta, "related_tools"),
         body=body.strip(),
