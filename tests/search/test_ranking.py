@@ -25,9 +25,18 @@ def tool(folder: Path, slug: str, name: str, body: str, *, aka: str = "[]") -> N
     write(folder, f"tools/{slug}.md", f"""
         ---
         slug: {slug}
+        last_reviewed: 2026-12-01
+        review_due: 2027-12-01
         name: {name}
         also_known_as: {aka}
         summary: A tool for the ranking tests.
+        facts:
+          stages: [measuring]
+          time: under-an-hour
+          people: on-your-own
+          needs: [paper]
+          difficulty: starter
+          next: []
         ---
 
         ## Purpose
