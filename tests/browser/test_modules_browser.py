@@ -119,8 +119,9 @@ def test_trainer_builds_a_module_from_three_guides_and_prints_the_handout(site, 
     assert re.search(rf"Page 2 of {len(pages)}", pages[1]), pages[1][-200:]
 
     # And the PDF made on the server downloads from the same page.
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download as PDF").click()
+    # Three whole guides take WeasyPrint several seconds, more on a busy machine.
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("link", name="Download as PDF").click(timeout=120_000)
     server_pages = pdf_text(open(download.value.path(), "rb").read())
     assert TITLE in server_pages[0]
     # The server's PDF has the contents with page numbers, which browsers cannot print.
