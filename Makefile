@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean
+.PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ check: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh static/vendor/nhsuk-frontend/ from the npm registry (the pinned version in the
+# script; the result is committed, so running the site never needs this or Node).
+vendor:
+	$(PYTHON) scripts/vendor_nhsuk.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

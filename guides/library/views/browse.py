@@ -14,9 +14,42 @@ from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    guides = list(Guide.objects.only("number", "slug", "title", "purpose", "side"))
-    sides = [(label, [g for g in guides if g.side == value]) for value, label in Side.choices]
-    return render(request, "library/home.html", {"sides": sides, "guide_count": len(guides)})
+    guides = list(
+        Guide.objects.only("number", "slug", "title", "purpose", "side").order_by("number")
+    )
+    # In their published order, 1 to 11: each run of guides on the same side is a group,
+    # so the groups never reorder the numbers.
+    labels = dict(Side.choices)
+    sides = [(labels.get(side, side), list(run)) for side, run in groupby(guides, lambda g: g.side)]
+    return render(
+        request,
+        "library/home.html",
+        {"sides": sides, "guide_count": len(guides), "start_here": _start_here(guides)},
+    )
+
+
+# "New to improvement? Start here": the essentials in the order a newcomer needs them.
+# Each step shows only when its guide or tool is in the content.
+START_HERE = [
+    ("guide", 1, "See how the work really flows before changing it"),
+    ("tool", "model-for-improvement", "Three questions to plan any change"),
+    ("tool", "pdsa-cycles", "Test a change on a small scale first"),
+    ("guide", 2, "Know whether a change is an improvement"),
+    ("tool", "run-charts", "Plot your numbers over time"),
+]
+
+
+def _start_here(guides: list[Guide]) -> list[tuple[str, str, str]]:
+    by_number = {g.number: g for g in guides}
+    slugs = [ref for kind, ref, _ in START_HERE if kind == "tool"]
+    tools = {t.slug: t for t in Tool.objects.filter(slug__in=slugs).only("slug", "name")}
+    steps = []
+    for kind, ref, why in START_HERE:
+        item = by_number.get(ref) if kind == "guide" else tools.get(ref)
+        if item is not None:
+            title = item.title if kind == "guide" else item.name
+            steps.append((title, item.get_absolute_url(), why))
+    return steps
 
 
 @require_safe
