@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from guides.core.forms import SignInForm
+
 admin.site.site_header = "Improvement Leaders' Guides: administration"
 admin.site.site_title = "ILG library admin"
 
@@ -12,7 +14,9 @@ urlpatterns = [
     # Django's sign-in and sign-out views put the host name in `site_name`: keep ours.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(extra_context={"site_name": settings.SITE_NAME}),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, extra_context={"site_name": settings.SITE_NAME}
+        ),
         name="login",
     ),
     path(

@@ -11,6 +11,7 @@ from guides.examples.models import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
     LocalExample,
+    OrganisationType,
     parse_tags,
 )
 from guides.library import markup
@@ -91,6 +92,11 @@ class ExampleForm(Labelled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["guide"].queryset = Guide.objects.only("number", "title")
         self.fields["guide"].empty_label = "Choose a guide"
+        # A real first choice, not Django's "---------".
+        self.fields["organisation_type"].choices = [
+            ("", "Not given (optional)"),
+            *OrganisationType.choices,
+        ]
         self.fields["tools"].queryset = Tool.objects.only("name")
         self.fields["based_on_version"].required = bool(self.instance.pk)
         if self.instance.pk and not self.is_bound:
