@@ -161,6 +161,8 @@ def _section_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
     section = item.section
     entry = _section(section, anchor, press, seen=press.linked_before(section), top=3)
     entry.context = f"From guide {section.guide.number}: {section.guide.title}"
+    # "Process mapping: How to do it": two guides' "How to do it" never share a line.
+    entry.toc_title = f"{section.guide.title.split(',')[0].strip()}: {section.title}"
     return entry
 
 
