@@ -67,13 +67,21 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     index = [n for n, _, _ in numbers].index(guide.number)
     previous_guide = numbers[index - 1] if index > 0 else None
     next_guide = numbers[index + 1] if index + 1 < len(numbers) else None
+    sections, tools = list(guide.sections.all()), list(guide.tools.all())
+    # Related tools listed once: when the guide's own "Related tools" section links every
+    # tool (saying when to use each), the cards below would only repeat it.
+    related = next((s for s in sections if s.anchor == "related-tools"), None)
+    tools_in_text = bool(
+        related and tools and all(f'href="{t.get_absolute_url()}"' in related.html for t in tools)
+    )
     return render(
         request,
         "library/guide_detail.html",
         {
             "guide": guide,
-            "sections": guide.sections.all(),
-            "tools": guide.tools.all(),
+            "sections": sections,
+            "tools": tools,
+            "tools_in_text": tools_in_text,
             "related_guides": guide.related_guides.all(),
             "previous_guide": previous_guide
             and {"slug": previous_guide[1], "title": previous_guide[2]},
