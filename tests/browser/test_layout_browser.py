@@ -25,29 +25,30 @@ def name_of(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
 
-def visit_all(page, site: str, paths: list[str], viewport: str, who: str) -> list[str]:
+def visit_all(page, site: str, paths: list[str], viewport: str, who: str, library) -> list[str]:
+    """Visit each page type (its address pattern, filled in from `library`), photograph it
+    (named after the pattern, so runs overwrite each other) and list any too wide."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     wide = []
-    for path in paths:
+    for pattern in paths:
+        path = pattern.format(**library)
         page.goto(site + path)
-        page.screenshot(
-            path=str(ARTIFACTS / f"page-{who}-{name_of(path)}-{viewport}.png"), full_page=True
-        )
+        shot = ARTIFACTS / f"page-{who}-{name_of(pattern)[:60]}-{viewport}.png"
+        page.screenshot(path=str(shot), full_page=True)
         if (extra := overflow(page)) > 0:
             wide.append(f"{path}: {extra}px too wide")
     return wide
 
 
 def test_no_page_type_scrolls_sideways_signed_out(site, page, viewport, library):
-    paths = [p.format(**library) for p in SIGNED_OUT_PAGES]
-    assert visit_all(page, site, paths, viewport, "visitor") == []
+    assert visit_all(page, site, SIGNED_OUT_PAGES, viewport, "visitor", library) == []
 
 
 @pytest.mark.parametrize("role", ["facilitator", "editor", "trainer"])
 def test_no_page_type_scrolls_sideways_signed_in(site, page, viewport, library, signed_in, role):
     signed_in(library[role])
-    paths = [p.format(**library) for who, p in SIGNED_IN_PAGES if who == role]
-    assert visit_all(page, site, paths, viewport, role) == []
+    paths = [p for who, p in SIGNED_IN_PAGES if who == role]
+    assert visit_all(page, site, paths, viewport, role, library) == []
 
 
 def test_the_header_is_the_design_systems_and_fits_a_phone(site, page, viewport, library):
