@@ -6,7 +6,7 @@ PORT ?= 8000
 WORKERS ?= 2
 DEMO ?=
 
-.PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean
+.PHONY: run setup test test-fast test-sqlite test-postgres check lint format clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ check: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh static/vendor/nhsuk-frontend/ from the npm registry (the pinned version in the
+# script; the result is committed, so running the site never needs this or Node).
+vendor:
+	$(PYTHON) scripts/vendor_nhsuk.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -154,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guides.core.context_processors.site",
+                "guides.library.context_processors.content",
             ],
         },
     },
@@ -326,3 +327,5 @@ LOGGING = {
 }
 
 SITE_NAME = "Improvement Leaders' Guides library"
+# Who publishes this copy of the library: shown beside its name in the header and footer.
+SITE_OWNER = os.environ.get("SITE_OWNER", "Service improvement team")

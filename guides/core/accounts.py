@@ -185,7 +185,10 @@ def sign_in(request: HttpRequest):  # noqa: ANN201 (a view)
     """/accounts/login/: Django's view, with the "shared computer" choice."""
     from django.contrib.auth import views as auth_views
 
+    from guides.core.forms import SignInForm
+
     class SignIn(auth_views.LoginView):
+        authentication_form = SignInForm  # labels as on every other form
         extra_context = {"site_name": settings.SITE_NAME}
 
         def form_valid(self, form):  # noqa: ANN001, ANN202

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 MARKDOWN_HELP = (
     "You can use Markdown: a blank line starts a new paragraph, *italic*, **bold**, "
@@ -29,3 +30,7 @@ class VersionForm(forms.Form):
     delete, remove)."""
 
     version = version_field()
+
+
+class SignInForm(Labelled, AuthenticationForm):
+    """Django's sign-in form with labels like every other form's ("Username", no colon)."""

@@ -106,6 +106,11 @@ class ExampleForm(Labelled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["guide"].queryset = Guide.objects.only("number", "title")
         self.fields["guide"].empty_label = "Choose a guide"
+        # A real first choice, not Django's "---------".
+        self.fields["organisation_type"].choices = [
+            ("", "Not given (optional)"),
+            *OrganisationType.choices,
+        ]
         self.fields["tools"].queryset = Tool.objects.only("name")
         self.chosen_guide = self._chosen_guide()
         # Every guide's sections and tools, in two small queries: the chosen guide's

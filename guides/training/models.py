@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,41 @@ def format_minutes(minutes: int | None) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+_DURATION_PART = re.compile(
+    r"(\d+(?:[.,]\d+)?|an?|half an?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b", re.IGNORECASE
+)
+
+
+def duration_minutes(text: str) -> int | None:
+    """A module's duration as written ("2 hours", "90 min", "1 h 30 min", "1.5 hours",
+    "an hour") in minutes; None when it gives no time we can read ("half a day")."""
+    total, found = 0.0, False
+    for amount, unit in _DURATION_PART.findall(text or ""):
+        amount = amount.lower()
+        value = (
+            0.5
+            if amount.startswith("half")
+            else 1.0
+            if amount in ("a", "an")
+            else float(amount.replace(",", "."))
+        )
+        total += value * (60 if unit.lower().startswith("h") else 1)
+        found = True
+    return round(total) if found and total > 0 else None
+
+
+def over_time(planned: int, duration: str) -> str:
+    """What to tell the trainer when the items' timings add up to more than the module's
+    duration (empty when they fit, or the duration gives no time)."""
+    limit = duration_minutes(duration)
+    if not planned or limit is None or planned <= limit:
+        return ""
+    return (
+        f"The timings add up to {format_minutes(planned)}, {format_minutes(planned - limit)} "
+        f"more than the module's duration ({duration.strip()})."
+    )
 
 
 def new_share_token() -> str:

@@ -107,3 +107,13 @@ SIGNED_IN_PAGES = [
     ("trainer", "/glossary/pdsa/"),
     ("trainer", "/examples/new/"),
 ]
+
+
+def go_to_menu_link(page, name: str) -> None:
+    """Click a header link as a person would: on a phone the links that do not fit are
+    under the design system's "More" menu."""
+    link = page.get_by_role("link", name=name, exact=True).first
+    if not link.is_visible():
+        page.get_by_role("button", name="Browse More").click()
+        link = page.get_by_role("link", name=name, exact=True).first
+    link.click()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from guides.training.models import Module
+from tests.browser.support import go_to_menu_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +80,7 @@ def test_trainer_builds_a_module_from_three_guides_and_prints_the_handout(site, 
     expect(page.locator(".messages")).to_contain_text(f"to your module “{TITLE}”")
 
     # 3. From the picker's search on the module page.
-    page.get_by_role("link", name="Modules", exact=True).click()
+    go_to_menu_link(page, "Modules")
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("Search the library").fill("redesigning roles")
     page.get_by_role("button", name="Search for items to add").click()

@@ -24,7 +24,7 @@ GUIDE = "process-mapping"
 
 # (who, address, most queries). {example}, {draft} and {module} are filled in.
 PAGES = [
-    (None, "/", 1),
+    (None, "/", 2),  # the guides and the "Start here" tools
     (None, f"/guides/{GUIDE}/", 7),
     (None, "/tools/run-charts/", 4),
     (None, "/search/?q=pdsa", 7),
@@ -40,7 +40,7 @@ PAGES = [
     (None, "{module_link}", 3),
     (None, f"/guides/{GUIDE}/handout/", 5),
     (None, "/accounts/login/", 0),
-    ("facilitator", "/", 5),
+    ("facilitator", "/", 6),
     ("facilitator", f"/guides/{GUIDE}/", 11),
     ("facilitator", "/examples/mine/", 6),
     ("facilitator", "/examples/new/", 10),

@@ -43,7 +43,8 @@ def test_the_sign_in_page_is_in_the_sites_style():
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Sign in</h1>" in html
-    assert "Improvement Leaders&#x27; Guides library</a>" in html  # the site's header
+    assert "Improvement Leaders&#x27; Guides library<span" in html  # the site's header
+    assert 'class="nhsuk-header__service-name site-name"' in html
     assert "testserver" not in html  # not Django's default site name
     assert 'name="next" value="/examples/new/"' in html
     assert 'href="/accounts/password_reset/"' in html

@@ -239,7 +239,7 @@ def test_healthz_503_when_the_database_is_unreachable(client, monkeypatch):
 
 
 PAGES = [
-    ("/", 2),
+    ("/", 3),
     ("/guides/process-mapping/", 7),
     ("/tools/", 3),
     ("/tools/run-charts/", 4),

@@ -15,9 +15,42 @@ from guides.library.worksheets import Sheet
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    guides = list(Guide.objects.only("number", "slug", "title", "purpose", "side"))
-    sides = [(label, [g for g in guides if g.side == value]) for value, label in Side.choices]
-    return render(request, "library/home.html", {"sides": sides, "guide_count": len(guides)})
+    guides = list(
+        Guide.objects.only("number", "slug", "title", "purpose", "side").order_by("number")
+    )
+    # In their published order, 1 to 11: each run of guides on the same side is a group,
+    # so the groups never reorder the numbers.
+    labels = dict(Side.choices)
+    sides = [(labels.get(side, side), list(run)) for side, run in groupby(guides, lambda g: g.side)]
+    return render(
+        request,
+        "library/home.html",
+        {"sides": sides, "guide_count": len(guides), "start_here": _start_here(guides)},
+    )
+
+
+# "New to improvement? Start here": the essentials in the order a newcomer needs them.
+# Each step shows only when its guide or tool is in the content.
+START_HERE = [
+    ("guide", 1, "See how the work really flows before changing it"),
+    ("tool", "model-for-improvement", "Three questions to plan any change"),
+    ("tool", "pdsa-cycles", "Test a change on a small scale first"),
+    ("guide", 2, "Know whether a change is an improvement"),
+    ("tool", "run-charts", "Plot your numbers over time"),
+]
+
+
+def _start_here(guides: list[Guide]) -> list[tuple[str, str, str]]:
+    by_number = {g.number: g for g in guides}
+    slugs = [ref for kind, ref, _ in START_HERE if kind == "tool"]
+    tools = {t.slug: t for t in Tool.objects.filter(slug__in=slugs).only("slug", "name")}
+    steps = []
+    for kind, ref, why in START_HERE:
+        item = by_number.get(ref) if kind == "guide" else tools.get(ref)
+        if item is not None:
+            title = item.title if kind == "guide" else item.name
+            steps.append((title, item.get_absolute_url(), why))
+    return steps
 
 
 @require_safe
@@ -35,13 +68,21 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     index = [n for n, _, _ in numbers].index(guide.number)
     previous_guide = numbers[index - 1] if index > 0 else None
     next_guide = numbers[index + 1] if index + 1 < len(numbers) else None
+    sections, tools = list(guide.sections.all()), list(guide.tools.all())
+    # Related tools listed once: when the guide's own "Related tools" section links every
+    # tool (saying when to use each), the cards below would only repeat it.
+    related = next((s for s in sections if s.anchor == "related-tools"), None)
+    tools_in_text = bool(
+        related and tools and all(f'href="{t.get_absolute_url()}"' in related.html for t in tools)
+    )
     return render(
         request,
         "library/guide_detail.html",
         {
             "guide": guide,
-            "sections": guide.sections.all(),
-            "tools": guide.tools.all(),
+            "sections": sections,
+            "tools": tools,
+            "tools_in_text": tools_in_text,
             "related_guides": guide.related_guides.all(),
             "previous_guide": previous_guide
             and {"slug": previous_guide[1], "title": previous_guide[2]},

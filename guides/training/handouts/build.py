@@ -186,6 +186,8 @@ def _section_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
             )
         )
         entry.text += f" {example.title} {example.excerpt} {example.result_line}"
+    # "Process mapping: How to do it": two guides' "How to do it" never share a line.
+    entry.toc_title = f"{section.guide.title.split(',')[0].strip()}: {section.title}"
     return entry
 
 

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from guides.library.models import ContentVersion
 from guides.library.worksheets import Sheet
-from guides.training.models import format_minutes
+from guides.training.models import format_minutes, over_time
 
 TRAINER, PARTICIPANT = "trainer", "participant"
 EDITIONS = {TRAINER: "Trainer's edition", PARTICIPANT: "Participant's edition"}
@@ -38,6 +38,7 @@ class HandoutItem:
     title: str
     address: str = ""
     context: str = ""  # e.g. the guide a section comes from
+    toc_title: str = ""  # its line in the contents, when not its title alone
     intro: str = ""
     plain: str = ""  # the "in plain words" summary
     facts: list[tuple[str, str]] = field(default_factory=list)
@@ -109,6 +110,20 @@ class Handout:
     def has_worksheets(self) -> bool:
         """Tools' templates are printed: the handout needs their stylesheet too."""
         return any(item.worksheet for item in self.items)
+
+    @property
+    def over_time(self) -> str:
+        return over_time(self.planned_minutes, self.duration) if self.for_trainer else ""
+
+    @property
+    def contents(self) -> list[tuple[HandoutItem, str]]:
+        """Each item with its line in the contents; never the same line twice."""
+        lines, seen = [], {}
+        for item in self.items:
+            line = item.toc_title or item.title or item.kind_label
+            seen[line] = seen.get(line, 0) + 1
+            lines.append((item, line if seen[line] == 1 else f"{line} ({seen[line]})"))
+        return lines
 
     @property
     def compact(self) -> bool:

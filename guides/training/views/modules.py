@@ -49,6 +49,7 @@ from guides.training.models import (
     ModuleVisibility,
     format_minutes,
     new_share_token,
+    over_time,
 )
 from guides.training.views.access import (
     STALE,
@@ -114,6 +115,7 @@ def _detail(request: HttpRequest, module: Module, status: int = 200, **forms) ->
         "module": module,
         "items": items,
         "planned": format_minutes(sum(i.minutes or 0 for i in items)),
+        "over_time": over_time(sum(i.minutes or 0 for i in items), module.duration),
         "can_edit": can_edit,
         "can_manage": module.can_manage(user),
         "can_duplicate": Module.can_build(user),
