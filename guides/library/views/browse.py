@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from guides.core import personal
 from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
 from guides.library.worksheets import Sheet
 
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "library/home.html", {"sides": sides, "guide_count": len(guides)})
 
 
+@personal.shell
 @require_safe
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(
@@ -58,6 +60,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     return render(request, "library/tool_list.html", {"tools": tools})
 
 
+@personal.shell
 @require_safe
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(
@@ -91,6 +94,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(
