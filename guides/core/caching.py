@@ -173,11 +173,13 @@ def connect_signals() -> None:
     """Called from CoreConfig.ready(): users (names appear on examples), tags, and every
     content load."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from taggit.models import TaggedItem
 
     from guides.core.signals import content_loaded
 
-    watch(get_user_model(), TaggedItem)
+    # Groups too: a role's permissions show on signed-in pages (guides/core/personal.py).
+    watch(get_user_model(), TaggedItem, Group)
     content_loaded.connect(_on_content_loaded, dispatch_uid="page-cache-content-loaded")
 
 
@@ -286,9 +288,10 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not cacheable_request(request):
             signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
-            if signed_in and enabled() and personal.wanted(request):
-                # The public page's shell with the personal parts (guides/core/personal.py).
-                response = personal.serve(request, self.get_response, current_token())
+            kind = signed_in and enabled() and personal.wanted(request)
+            if kind:
+                # A shell with the personal parts filled in (guides/core/personal.py).
+                response = personal.serve(request, self.get_response, current_token(), kind)
             else:
                 response = self.get_response(request)
             if signed_in:

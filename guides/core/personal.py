@@ -33,6 +33,7 @@ import copy
 import hashlib
 import secrets
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,21 @@ _blocks: dict[str, Any] = {}
 
 def shell(view: Callable) -> Callable:
     """Mark a view whose signed-in page is its public page plus personal parts."""
-    view.personal_shell = True
+    view.personal_shell = "public"
     return view
+
+
+def own_shell(*params: str) -> Callable[[Callable], Callable]:
+    """Mark a signed-in view whose page depends only on the user, their permissions and the
+    site's data (their own examples, say) and these query parameters: it is kept per
+    person, with the header, messages and any CSRF token as holes."""
+
+    def mark(view: Callable) -> Callable:
+        view.personal_shell = "own"
+        view.personal_params = frozenset(params)
+        return view
+
+    return mark
 
 
 def renderer(name: str) -> Callable[[Renderer], Renderer]:
@@ -145,7 +159,7 @@ def block_hole(context: Context, node: Any, values: dict[str, Any]) -> SafeStrin
     return making.hole(Hole("block", node.personal_key, values))
 
 
-def _render_block(request: HttpRequest, hole: Hole) -> str:
+def _block(hole: Hole) -> Any:
     node = _blocks.get(hole.key)
     if node is None:  # this process has not compiled the template yet
         try:
@@ -155,10 +169,7 @@ def _render_block(request: HttpRequest, hole: Hole) -> str:
         node = _blocks.get(hole.key)
     if node is None:
         raise Stale(hole.key)
-    template = get_template(node.origin.template_name).template
-    context = RequestContext(request, hole.values)
-    with context.render_context.push_state(template), context.bind_template(template):
-        return node.nodelist.render(context)
+    return node
 
 
 class Stale(LookupError):
@@ -168,18 +179,22 @@ class Stale(LookupError):
 # Serving --------------------------------------------------------------------------------
 
 
-def wanted(request: HttpRequest) -> bool:
-    """A signed-in GET of a shell view with no query string."""
-    if request.method != "GET" or request.META.get("QUERY_STRING"):
-        return False
+def wanted(request: HttpRequest) -> str:
+    """For a signed-in GET: "public" for a shell view with no query string, "own" for a
+    per-person one with only its declared parameters, else ""."""
+    if request.method != "GET" or len(request.META.get("QUERY_STRING", "")) > 200:
+        return ""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    if not getattr(match.func, "personal_shell", False):
-        return False
+        return ""
+    kind = getattr(match.func, "personal_shell", "")
+    if kind == "public" and request.GET:
+        return ""
+    if kind == "own" and not set(request.GET) <= match.func.personal_params:
+        return ""
     request.resolver_match = match
-    return True
+    return kind
 
 
 def shell_key(request: HttpRequest, token: str) -> str:
@@ -190,20 +205,27 @@ def shell_key(request: HttpRequest, token: str) -> str:
 
 def _make(
     request: HttpRequest, get_response: Callable[[HttpRequest], HttpResponse]
-) -> Shell | None:
-    """The page as a signed-out visitor sees it, with its personal parts as holes."""
+) -> tuple[Shell | None, int]:
+    """The page as a signed-out visitor sees it, with its personal parts as holes, and
+    the status it was answered with."""
     visitor = copy.copy(request)
     visitor.COOKIES = {}
     visitor.META = {k: v for k, v in request.META.items() if k != "HTTP_COOKIE"}
+    visitor.environ = visitor.META
     visitor.resolver_match = None
     making = visitor.personal_making = _Making()
     response = get_response(visitor)
+    return _shell_of(response, making, visitor), response.status_code
+
+
+def _shell_of(response: HttpResponse, making: _Making, request: HttpRequest) -> Shell | None:
+    """The response as a shell; None when it cannot be one."""
     control = response.get("Cache-Control", "").lower()
     if (
         response.status_code != 200
         or response.streaming
         or response.cookies
-        or visitor.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token outside a hole
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token outside a hole
         or "no-store" in control
         or not response.get("Content-Type", "").startswith("text/html")
         or len(response.content) > settings.PAGE_CACHE_MAX_ENTRY_BYTES
@@ -216,18 +238,64 @@ def _make(
     return Shell(texts=texts, holes=tuple(making.holes), headers=headers)
 
 
-def serve(
+def own_key(request: HttpRequest, token: str) -> str:
+    """A per-person shell's key: the page's, the user and everything they may do (a role
+    changed in the admin changes it), and the hash that signs their sessions."""
+    from guides.core.caching import page_key
+
+    user = request.user
+    who = f"{user.pk}:{user.get_session_auth_hash()}:{sorted(user.get_all_permissions())}"
+    digest = hashlib.sha256(who.encode()).hexdigest()[:32]
+    return f"own:{digest}:" + page_key(request, token)
+
+
+def serve_own(
     request: HttpRequest, get_response: Callable[[HttpRequest], HttpResponse], token: str
+) -> HttpResponse:
+    """A per-person page: the person's shell filled in, or the view's page, made with
+    holes and kept when it can be."""
+    cache = caches[CACHE_ALIAS]
+    key = own_key(request, token)
+    found = cache.get(key)
+    if isinstance(found, Shell):
+        try:
+            return fill(found, request)
+        except Stale:
+            pass
+    making = request.personal_making = _Making()
+    try:
+        response = get_response(request)
+    finally:
+        del request.personal_making
+    if not making.holes:
+        return response
+    made = _shell_of(response, making, request)
+    if made is None:
+        return get_response(request)  # rendered again, in place
+    cache.set(key, made, settings.PAGE_CACHE_SECONDS)
+    return fill(made, request)
+
+
+def serve(
+    request: HttpRequest,
+    get_response: Callable[[HttpRequest], HttpResponse],
+    token: str,
+    kind: str,
 ) -> HttpResponse:
     """Called by the page cache for a signed-in GET that `wanted()`: attaches the shell
     (made and cached when missing) for FillMiddleware, then runs the rest of the chain
     (session, user, messages) for this request."""
+    request.personal_token = token
+    if kind == "own":
+        request.personal_own = True  # FillMiddleware, once the user is known
+        return get_response(request)
     cache = caches[CACHE_ALIAS]
     key = shell_key(request, token)
     found = cache.get(key)
     if found is None:
-        found = _make(request, get_response) or NO_SHELL
-        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        found, status = _make(request, get_response)
+        if status == 200:  # a made-up address (a 404) is not remembered
+            cache.set(key, found or NO_SHELL, settings.PAGE_CACHE_SECONDS)
     if isinstance(found, Shell):
         request.personal_shell = found
     return get_response(request)
@@ -235,19 +303,43 @@ def serve(
 
 def fill(shell: Shell, request: HttpRequest) -> HttpResponse:
     out = [shell.texts[0]]
-    for hole, text in zip(shell.holes, shell.texts[1:], strict=True):
-        if hole.kind == "block":
-            out.append(_render_block(request, hole))
-        else:
-            function = _renderers.get(hole.key)
-            if function is None:
-                raise Stale(hole.key)
-            out.append(function(request, **hole.values))
-        out.append(text)
+    blocks = [_block(hole) if hole.kind == "block" else None for hole in shell.holes]
+    context = None  # one request context (its processors run once) for all the blocks
+    with ExitStack() as stack:
+        for hole, node, text in zip(shell.holes, blocks, shell.texts[1:], strict=True):
+            if node is not None:
+                template = get_template(node.origin.template_name).template
+                if context is None:
+                    context = RequestContext(request)
+                    stack.enter_context(context.bind_template(template))
+                with context.render_context.push_state(template), context.push(hole.values):
+                    out.append(node.nodelist.render(context))
+            else:
+                function = _renderers.get(hole.key)
+                if function is None:
+                    raise Stale(hole.key)
+                out.append(function(request, **hole.values))
+            out.append(text)
     response = HttpResponse("".join(out))
     for name, value in shell.headers:
         response[name] = value
     return response
+
+
+def remember_permissions(request: HttpRequest, token: str) -> None:
+    """A signed-in user's permissions, kept per site version (a change to a user, their
+    groups or a group's permissions moves it on): two queries fewer per page. Django's
+    ModelBackend reads them from `_perm_cache` when it is there."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or hasattr(user, "_perm_cache"):
+        return
+    cache = caches[CACHE_ALIAS]
+    key = f"perms:{token}:{user.pk}"
+    found = cache.get(key)
+    if found is None:
+        cache.set(key, frozenset(user.get_all_permissions()), settings.PAGE_CACHE_SECONDS)
+    else:
+        user._perm_cache = set(found)
 
 
 class FillMiddleware:
@@ -259,10 +351,16 @@ class FillMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = getattr(request, "personal_token", None)
+        if token is not None:
+            remember_permissions(request, token)
         found = getattr(request, "personal_shell", None)
         if found is not None:
             try:
                 return fill(found, request)
             except Stale:
                 pass
+        own = getattr(request, "personal_own", False)
+        if own and token is not None and request.user.is_authenticated:
+            return serve_own(request, self.get_response, token)
         return self.get_response(request)

@@ -102,18 +102,19 @@ def test_the_page_is_the_page_the_view_renders(page_cache, people, settings):
     assert token.sub("", from_shell) == token.sub("", from_view)
 
 
-@pytest.mark.parametrize("url", [GUIDE, TOOL, "/glossary/pdsa/"])
-def test_tool_and_term_pages_come_from_a_shell_too(page_cache, people, url):
-    from guides.library.models import GlossaryTerm
-
-    if url.startswith("/glossary/"):
-        url = GlossaryTerm.objects.first().get_absolute_url()
+@pytest.mark.parametrize(
+    ("url", "panel"),
+    [(GUIDE, True), (TOOL, True), ("/glossary/pdsa/", True), ("/", False), ("/tools/", False)]
+    + [("/glossary/", False)],
+)
+def test_every_browse_page_comes_from_a_shell(page_cache, people, url, panel):
     tara = signed_in(people["trainer"])
     first = get(tara, url)
     second = get(tara, url)
-    assert second.queries <= 6 < first.queries
-    assert "Add to a training module" in second.text and "tara_trainer" in second.text
-    shell_of(url)
+    assert second.queries < first.queries and second.queries <= 6, (first.queries, second.queries)
+    assert "tara_trainer" in second.text and "My examples" in second.text
+    assert ("Add to a training module" in second.text) is panel
+    assert "tara_trainer" not in shell_text(shell_of(url))
 
 
 def test_a_role_change_and_signing_out_show_at_once(page_cache, people):
@@ -182,6 +183,9 @@ def test_an_address_with_no_public_page_is_rendered_as_usual(page_cache, people)
     client = signed_in(people["facilitator"])
     for _ in range(2):
         assert client.get("/guides/no-such-guide/").status_code == 404
+    # Not remembered: made-up addresses cannot fill the cache.
+    request = RequestFactory().get("/guides/no-such-guide/")
+    assert page_cache.get(personal.shell_key(request, caching.current_token())) is None
     assert client.get(GUIDE + "?unknown=1").status_code == 200
 
 
@@ -198,3 +202,33 @@ def test_a_shell_from_another_release_falls_back_to_the_view(page_cache, people)
     page_cache.set(key, stale)
     page = get(client, GUIDE)
     assert "fred_facilitator" in page.text and page.queries > 6
+
+
+# A page of one's own: kept per person -------------------------------------------------
+
+
+def test_my_examples_is_kept_per_person_and_follows_every_change(page_cache, people):
+    fred = people["facilitator"]
+    flo = make_user("flo_facilitator", "facilitator")
+    make_example(fred, title="Fred's discharge letters")
+    make_example(flo, title="Flo's theatre lists")
+    as_fred, as_flo = signed_in(fred), signed_in(flo)
+    for _ in range(2):
+        fred_page, flo_page = get(as_fred, "/examples/mine/"), get(as_flo, "/examples/mine/")
+    assert "Fred&#x27;s discharge letters" in fred_page.text and "Flo" not in fred_page.text
+    assert "Flo&#x27;s theatre lists" in flo_page.text and "Fred" not in flo_page.text
+    assert "fred_facilitator" in fred_page.text and "fred_facilitator" not in flo_page.text
+    assert fred_page.queries <= 5, fred_page.queries  # the page itself is kept
+    assert "no-store" in fred_page["Cache-Control"]
+    # His own new draft shows at once; so does a role taken away in the admin.
+    make_example(fred, title="Fred's second try")
+    assert "Fred&#x27;s second try" in get(as_fred, "/examples/mine/").text
+    assert "Add a local example</a>" in get(as_fred, "/examples/mine/").text
+    group = Group.objects.get(name=GROUPS["facilitator"])
+    group.permissions.remove(group.permissions.get(codename="add_localexample"))
+    fresh = signed_in(fred)  # permissions are read once per request
+    assert "Add a local example</a>" not in get(fresh, "/examples/mine/").text
+    # Signed out: the sign-in page, not his list.
+    as_fred.post("/accounts/logout/")
+    response = as_fred.get("/examples/mine/")
+    assert response.status_code == 302 and "Fred" not in response.content.decode()

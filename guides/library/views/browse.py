@@ -14,6 +14,7 @@ from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
 from guides.library.worksheets import Sheet
 
 
+@personal.shell
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     guides = list(Guide.objects.only("number", "slug", "title", "purpose", "side"))
@@ -52,6 +53,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def tool_list(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.only("slug", "name", "summary").prefetch_related(
@@ -78,6 +80,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     terms = list(GlossaryTerm.objects.only("slug", "term", "definition", "plain_alternatives"))
