@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from guides.core import caching, personal
 from guides.examples.models import ExampleStatus
 from guides.training.models import Module, ModuleVisibility
-from tests.factories import GROUPS, csrf_client, make_example, make_user
+from tests.factories import GROUPS, csrf_client, grow_content, make_example, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,16 @@ def test_my_examples_is_kept_per_person_and_follows_every_change(page_cache, peo
     as_fred.post("/accounts/logout/")
     response = as_fred.get("/examples/mine/")
     assert response.status_code == 302 and "Fred" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [GUIDE, TOOL, "/examples/mine/"])
+def test_signed_in_queries_do_not_grow_with_the_data(page_cache, people, url):
+    client = signed_in(people["trainer"])
+    get(client, url)
+    before = get(client, url).queries
+    for i in range(5):
+        make_example(people["trainer"], title=f"Example {i}", status=ExampleStatus.PUBLISHED)
+        Module.objects.create(owner=people["trainer"], title=f"Module {i}")
+    grow_content()
+    get(client, url)
+    assert get(client, url).queries <= before <= 5, before
