@@ -151,6 +151,9 @@ run "search (new query each time)" "/search/" -s "$WORK/search.lua"
 CONN=$WORKERS run "search (new query, no queue)" "/search/" -s "$WORK/search.lua"
 run "signed-in example list" "/examples/mine/" -H "Cookie: sessionid=$SESSION"
 run "signed-in guide page" "/guides/measurement-for-improvement/" -H "Cookie: sessionid=$SESSION"
+# The tool and glossary pages come from the same kind of shell (guides/core/personal.py).
+run "signed-in tool page" "/tools/run-charts/" -H "Cookie: sessionid=$SESSION"
+run "signed-in glossary term" "/glossary/pdsa/" -H "Cookie: sessionid=$SESSION"
 
 printf "\n%-32s %10s %9s %9s %7s\n" "$label" "req/s" "p50 ms" "p99 ms" "errors"
 while IFS=$'\t' read -r name rps p50 p99 errors; do
@@ -177,13 +180,14 @@ check "search p99 < 100 ms ($search_p99 ms)" "$search_p99 < 100"
 signed_rps=$(field "signed-in guide page" 2)
 check "signed-in guide page >= a quarter of the ceiling ($signed_rps vs $ceiling req/s)" \
   "$signed_rps >= $ceiling / 4"
-for name in "home page" "signed-in example list" "signed-in guide page"; do
+for name in "home page" "signed-in example list" "signed-in guide page" "signed-in tool page" \
+  "signed-in glossary term"; do
   check "$name p99 < 50 ms ($(field "$name" 4) ms)" "$(field "$name" 4) < 50"
 done
 check "search, new query each time, p99 < 100 ms ($new_search_p99 ms)" "$new_search_p99 < 100"
 for name in "plain response (ceiling)" "home page" "search (same query)" \
   "search (new query each time)" "search (new query, no queue)" "signed-in example list" \
-  "signed-in guide page"; do
+  "signed-in guide page" "signed-in tool page" "signed-in glossary term"; do
   check "$name without errors" "$(field "$name" 5) == 0"
 done
 exit $failed

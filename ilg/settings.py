@@ -136,8 +136,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A signed-in session's expiry follows its use: it ends after SESSION_IDLE_MINUTES.
     "guides.core.accounts.touch_session",
-    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    # Late, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # A signed-in page with a shell: its personal parts filled in, not the view (personal.py).
+    "guides.core.personal.FillMiddleware",
 ]
 
 ROOT_URLCONF = "ilg.urls"

@@ -14,7 +14,9 @@ pages under an old token are simply never asked for again and age out.
   that change rows in bulk (which sends no signals) call it.
 - What is cached: GET requests that carry no session or messages cookie, answered
   200 with HTML or JSON, setting no cookie and not marked private or no-store. Signed-in
-  requests always reach the view, and their responses are marked private.
+  responses are marked private, no-store; the guide, tool and glossary pages are served
+  to them from a cached shell of the public page with the personal parts made per
+  request (guides/core/personal.py), every other signed-in page by its view.
 - Which addresses: a page with no query string, or one whose every parameter its view
   declares with `@page_cache_params(...)` (search words, filters, page numbers). A
   parameter that is data (the run chart maker's values, the calculator's figures) or
@@ -43,6 +45,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+
+from guides.core import personal
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -169,11 +173,13 @@ def connect_signals() -> None:
     """Called from CoreConfig.ready(): users (names appear on examples), tags, and every
     content load."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from taggit.models import TaggedItem
 
     from guides.core.signals import content_loaded
 
-    watch(get_user_model(), TaggedItem)
+    # Groups too: a role's permissions show on signed-in pages (guides/core/personal.py).
+    watch(get_user_model(), TaggedItem, Group)
     content_loaded.connect(_on_content_loaded, dispatch_uid="page-cache-content-loaded")
 
 
@@ -281,8 +287,14 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not cacheable_request(request):
-            response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+            kind = signed_in and enabled() and personal.wanted(request)
+            if kind:
+                # A shell with the personal parts filled in (guides/core/personal.py).
+                response = personal.serve(request, self.get_response, current_token(), kind)
+            else:
+                response = self.get_response(request)
+            if signed_in:
                 # Signed-in pages: never kept by the browser (shared ward computers).
                 patch_cache_control(response, private=True, no_store=True)
             return response

@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.http import HttpRequest
 from django.template import Context
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from guides.core import panels
+from guides.core import panels, personal
 from guides.examples.models import LocalExample, LocalExampleQuerySet
 from guides.library.models import Guide, Section, Tool
 
@@ -108,14 +109,19 @@ def section_examples(context: Context, section: Section) -> str:
     if key not in context.render_context:
         context.render_context[key] = examples_by_section(section.guide_id)
     examples = context.render_context[key].get(section.anchor, [])
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    can_add = user is not None and LocalExample.can_add(user)
-    if not examples and not can_add:
-        return ""
     guide_slug = context["guide"].slug if "guide" in context else section.guide.slug
     query = {"guide": guide_slug, "section": section.anchor}
-    total = examples[0].section_total if examples else 0
+    # Who may add is personal: made per request, also on a signed-in page's shell.
+    add_here = personal.part(
+        context,
+        "examples:add-here",
+        add_url=f"{reverse('examples:new')}?{urlencode(query)}",
+        title=section.title,
+        alone=not examples,
+    )
+    if not examples:
+        return add_here
+    total = examples[0].section_total
     return render_to_string(
         "examples/_section_panel.html",
         {
@@ -124,9 +130,20 @@ def section_examples(context: Context, section: Section) -> str:
             "total": total,
             "more": total - len(examples),
             "list_url": f"{reverse('examples:list')}?{urlencode(query)}",
-            "add_url": f"{reverse('examples:new')}?{urlencode(query)}" if can_add else "",
+            "add_here": add_here,
         },
-        request=request,
+        request=context.get("request"),
+    )
+
+
+@personal.renderer("examples:add-here")
+def add_here(request: HttpRequest | None, *, add_url: str, title: str, alone: bool) -> str:
+    """ "Add a local example here", for those who may add one (nothing for the others)."""
+    user = getattr(request, "user", None)
+    if user is None or not LocalExample.can_add(user):
+        return ""
+    return render_to_string(
+        "examples/_add_here.html", {"add_url": add_url, "title": title, "alone": alone}
     )
 
 

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guides.core import personal
 from guides.core.caching import page_cache_params
 from guides.core.middleware import shows_oversized_form
 from guides.core.permissions import Refused
@@ -461,6 +462,7 @@ def example_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Lists for staff --------------------------------------------------------------------
 
 
+@personal.own_shell("page")
 @login_required
 @require_safe
 def my_examples(request: HttpRequest) -> HttpResponse:

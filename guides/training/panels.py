@@ -24,9 +24,11 @@ def tool_actions(context: Context, tool: Tool) -> str:
 
 
 def add_guide(context: Context, guide: Guide) -> str:
-    # The guide page has prefetched its sections in order: no query here.
+    # The guide page has prefetched its sections in order: no query here. Plain values,
+    # as a signed-in page's shell keeps them (guides/core/personal.py).
+    sections = [{"anchor": s.anchor, "title": s.title} for s in guide.sections.all()]
     return _render(
-        "training/_add_to_module.html", context, guide=guide, sections=guide.sections.all()
+        "training/_add_to_module.html", context, guide={"slug": guide.slug}, sections=sections
     )
 
 

@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from guides.core import personal
 from guides.library.models import GlossaryTerm, Guide, Section, Side, Tool
 from guides.library.worksheets import Sheet
 
 
+@personal.shell
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     guides = list(
@@ -53,6 +55,7 @@ def _start_here(guides: list[Guide]) -> list[tuple[str, str, str]]:
     return steps
 
 
+@personal.shell
 @require_safe
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(
@@ -91,6 +94,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def tool_list(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.only("slug", "name", "summary").prefetch_related(
@@ -99,6 +103,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     return render(request, "library/tool_list.html", {"tools": tools})
 
 
+@personal.shell
 @require_safe
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(
@@ -116,6 +121,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     terms = list(GlossaryTerm.objects.only("slug", "term", "definition", "plain_alternatives"))
@@ -132,6 +138,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal.shell
 @require_safe
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(
