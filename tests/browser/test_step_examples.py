@@ -64,7 +64,9 @@ def test_an_example_added_from_a_step_is_published_and_shows_under_that_step(
     summary = panel.get_by_text("1 local example")
     summary.scroll_into_view_if_needed()
     expect(panel.get_by_role("link", name=TITLE)).to_be_hidden()
-    expect(visitor.get_by_role("link", name=re.compile("Add a local example here"))).to_have_count(0)
+    expect(visitor.get_by_role("link", name=re.compile("Add a local example here"))).to_have_count(
+        0
+    )
     summary.click()
     expect(panel.get_by_role("link", name=TITLE)).to_be_visible()
     expect(panel).to_contain_text("Hospital (acute) trust · Children's ward")

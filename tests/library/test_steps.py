@@ -139,3 +139,14 @@ def test_every_tool_in_the_library_has_linkable_steps():
         assert anchors, tool.slug
         assert len(set(anchors)) == len(anchors), tool.slug
         assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a) for a in anchors), tool.slug
+
+
+@pytest.mark.django_db
+def test_the_tool_api_lists_its_steps_with_their_anchors_and_addresses():
+    tool = Tool.objects.get(slug="five-whys")
+    data = csrf_client().get("/api/tools/five-whys/").json()
+    assert [s["anchor"] for s in data["steps"]] == [s["anchor"] for s in tool.steps]
+    first = data["steps"][0]
+    assert first["number"] == 1 and first["title"] == tool.steps[0]["title"]
+    assert first["url"].endswith(f"/tools/five-whys/#{first['anchor']}")
+    assert f'<li id="{first["anchor"]}">' in data["html"]
