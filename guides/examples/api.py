@@ -1,6 +1,7 @@
 """Read-only JSON of the published local examples: /api/examples/ (filtered like the
 list page, a page at a time) and /api/examples/<id>/. Each example names its guide and
-the section it annotates (null for the guide as a whole)."""
+the section it annotates (null for the guide as a whole) and the tool step it shows (null
+when none)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from guides.examples.models import MARKDOWN_FIELDS, LocalExample, LocalExampleQu
 from guides.library.models import Section, Tool
 
 PER_PAGE = 50
+# What an example's step tool need not bring: only its slug and steps are shown.
+TOOL_TEXT = ("body", "html", "text", "steps_before_html", "steps_after_html", "worksheet")
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
@@ -24,7 +27,8 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 def _published() -> LocalExampleQuerySet:
     return (
         LocalExample.objects.published()
-        .select_related("guide")
+        .select_related("guide", "step_tool")
+        .defer(*(f"step_tool__{name}" for name in TOOL_TEXT))
         .prefetch_related(Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags")
     )
 
@@ -38,6 +42,21 @@ def _section_titles(examples: list[LocalExample]) -> dict[tuple[int, str], str]:
         guide_id__in={g for g, _ in wanted}, anchor__in={a for _, a in wanted}
     ).values_list("guide_id", "anchor", "title")
     return {(g, a): t for g, a, t in rows}
+
+
+def _step_json(request: HttpRequest, example: LocalExample) -> dict | None:
+    """The tool step it shows, or null (no query: the step's tool comes with the row)."""
+    step = example.step
+    if step is None:
+        return None
+    tool_url = request.build_absolute_uri(example.step_tool.get_absolute_url())
+    return {
+        "tool": example.step_tool.slug,
+        "anchor": step["anchor"],
+        "number": step["number"],
+        "title": step["title"],
+        "url": f"{tool_url}#{step['anchor']}",
+    }
 
 
 def example_json(
@@ -58,6 +77,7 @@ def example_json(
         }
         if title
         else None,
+        "step": _step_json(request, example),
         "organisation_type": example.organisation_type,
         "setting": example.setting,
         "period_start": example.period_start.isoformat() if example.period_start else None,
@@ -82,7 +102,8 @@ def example_list(request: HttpRequest) -> JsonResponse:
         return _json(
             {"error": "invalid parameters", "fields": form.errors.get_json_data()}, status=400
         )
-    chosen = {k: form.cleaned_data[k] for k in ("guide", "section", "setting", "tool", "tag")}
+    names = ("guide", "section", "setting", "tool", "step", "tag")
+    chosen = {k: form.cleaned_data[k] for k in names}
     examples = (
         _published()
         .matching(chosen)

@@ -41,6 +41,16 @@ class ExampleForm(Labelled, forms.ModelForm):
         help_text="Optional. The part of the guide it shows in practice: the example is "
         "listed beside that section.",
     )
+    # A step of one of the tools (the chosen guide's, and those ticked), as
+    # "<tool slug>#<step anchor>", checked in clean() against the steps offered.
+    tool_step = forms.CharField(
+        label="Step of a tool",
+        required=False,
+        max_length=200,
+        widget=forms.Select,
+        help_text="Optional. The step of a tool it shows in practice: the example is listed "
+        "under that step on the tool's page, and the tool is added to the tools used.",
+    )
     # The version the user's copy was based on: a save from an older copy is refused.
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -130,6 +140,7 @@ class ExampleForm(Labelled, forms.ModelForm):
             ("", "The guide as a whole"),
             *(chosen["sections"] if chosen else []),
         ]
+        self._offer_steps(chosen["tools"] if chosen else [])
         self.fields["based_on_version"].required = bool(self.instance.pk)
         for name in MARKDOWN_FIELDS:
             self.fields[name].validators.append(markup.validate_markdown)
@@ -154,6 +165,41 @@ class ExampleForm(Labelled, forms.ModelForm):
             return Guide.objects.only("number", "title", "slug").get(pk=int(value))
         except (TypeError, ValueError, Guide.DoesNotExist):
             return None
+
+    def _ticked_tool_ids(self) -> list[str]:
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix("tools"))
+        given = self.initial.get("tools")
+        if given is None:
+            given = (
+                list(self.instance.tools.values_list("pk", flat=True)) if self.instance.pk else []
+            )
+        return [str(getattr(t, "pk", t)) for t in given]
+
+    def _offer_steps(self, guide_tool_ids: list[str]) -> None:
+        """The step choices: the steps of the chosen guide's tools (in the guide's order),
+        then of any other ticked tool, grouped by tool; one query."""
+        ids = list(dict.fromkeys([*guide_tool_ids, *self._ticked_tool_ids()]))
+        if self.instance.step_tool_id:
+            ids.append(str(self.instance.step_tool_id))
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        tools = {t.pk: t for t in Tool.objects.filter(pk__in=wanted).only("slug", "name", "steps")}
+        order = {pk: n for n, pk in enumerate(wanted)}
+        self.step_choices: dict[str, tuple[Tool, str]] = {}
+        groups = []
+        for tool in sorted(tools.values(), key=lambda t: order[t.pk]):
+            options = []
+            for step in tool.steps:
+                value = f"{tool.slug}#{step['anchor']}"
+                self.step_choices[value] = (tool, step["anchor"])
+                options.append((value, f"Step {step['number']}: {step['title']}"))
+            if options:
+                groups.append((tool.name, options))
+        self.fields["tool_step"].widget.choices = [("", "None (no particular step)"), *groups]
+        if self.instance.step_tool_id and not self.is_bound and "tool_step" not in self.initial:
+            tool = tools.get(self.instance.step_tool_id)
+            if tool:
+                self.initial["tool_step"] = f"{tool.slug}#{self.instance.step_anchor}"
 
     def choices_json(self) -> str:
         """For the page's script, in a data attribute (escaped like any other text)."""
@@ -190,11 +236,27 @@ class ExampleForm(Labelled, forms.ModelForm):
                 "list, or “The guide as a whole”.",
             )
             data["section_anchor"] = ""
+        step = data.get("tool_step")
+        if step and step not in self.step_choices:
+            self.add_error(
+                "tool_step",
+                "That step is not one of the steps of this guide's tools or of the tools you "
+                "ticked. Choose a step from the list, or “None”.",
+            )
+            data["tool_step"] = ""
+        elif step and "tools" in data:
+            # The step's tool is one of the tools used.
+            tool = self.step_choices[step][0]
+            tools = list(data["tools"])
+            if tool.pk not in {t.pk for t in tools}:
+                data["tools"] = [*tools, tool]
         return data
 
     def save(self, commit: bool = True) -> LocalExample:
         # The search text includes the tags, which are saved after the row.
         self.instance._tag_names = self.cleaned_data["tags"]
+        tool, anchor = self.step_choices.get(self.cleaned_data.get("tool_step") or "", (None, ""))
+        self.instance.step_tool, self.instance.step_anchor = tool, anchor
         return super().save(commit=commit)
 
     def preview(self) -> dict[str, str]:
@@ -245,6 +307,7 @@ class ExampleFilterForm(forms.Form):
     section = forms.SlugField(required=False, max_length=100)
     setting = forms.ChoiceField(required=False, choices=[("", ""), *OrganisationType.choices])
     tool = forms.SlugField(required=False, max_length=80)
+    step = forms.SlugField(required=False, max_length=100)
     tag = forms.CharField(required=False, max_length=MAX_TAG_LENGTH)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
@@ -271,13 +334,19 @@ class ExampleFilterForm(forms.Form):
                 self.add_error("section", "Choose the guide as well as its section.")
             elif not guide.sections.filter(anchor=anchor).exists():
                 self.add_error("section", f"“{guide.title}” has no section with that name.")
+        step, tool = data.get("step"), data.get("tool")
+        if step and "tool" in data:
+            if tool is None:
+                self.add_error("step", "Choose the tool as well as its step.")
+            elif not tool.step(step):
+                self.add_error("step", f"“{tool.name}” has no step with that name.")
         return data
 
     def clean_tool(self) -> Tool | None:
         slug = self.cleaned_data["tool"]
         if not slug:
             return None
-        tool = Tool.objects.filter(slug=slug).only("slug", "name").first()
+        tool = Tool.objects.filter(slug=slug).only("slug", "name", "steps").first()
         if tool is None:
             raise ValidationError("There is no tool with that name.")
         return tool

@@ -114,6 +114,9 @@ class LocalExampleQuerySet(models.QuerySet):
     def for_tool(self, tool: Tool) -> LocalExampleQuerySet:
         return self.filter(tools=tool)
 
+    def for_step(self, tool: Tool, anchor: str) -> LocalExampleQuerySet:
+        return self.filter(step_tool=tool, step_anchor=anchor)
+
     def matching(self, chosen: dict, *leave_out: str) -> LocalExampleQuerySet:
         """The examples matching the filters of the list page and API (guide, section,
         setting, tool, tag), except those left out (for counts such as "each guide's
@@ -127,6 +130,8 @@ class LocalExampleQuerySet(models.QuerySet):
             examples = examples.filter(organisation_type=chosen["setting"])
         if chosen.get("tool"):
             examples = examples.for_tool(chosen["tool"])
+            if chosen.get("step") and "step" not in leave_out:
+                examples = examples.filter(step_tool=chosen["tool"], step_anchor=chosen["step"])
         if chosen.get("tag"):
             examples = examples.filter(tags__name=chosen["tag"])
         return examples
@@ -152,6 +157,12 @@ class LocalExample(VersionedModel):
     # The guide section it illustrates, by the section's stable anchor (sections are
     # rebuilt by the loader; the anchor is what stays). Blank: the guide as a whole.
     section_anchor = models.SlugField("section", max_length=100, blank=True)
+    # A step of a tool it shows in practice, by the step's stable anchor (Tool.steps,
+    # made by the loader). Both blank: no step. The tool is also one of its tools.
+    step_tool = models.ForeignKey(
+        Tool, on_delete=models.SET_NULL, null=True, blank=True, related_name="step_examples"
+    )
+    step_anchor = models.SlugField("step", max_length=100, blank=True)
     title = models.CharField(max_length=200)
     organisation_type = models.CharField(
         "type of organisation", max_length=20, choices=OrganisationType.choices, blank=True
@@ -208,6 +219,7 @@ class LocalExample(VersionedModel):
             models.Index(fields=["status", "-published_at"], name="example_status_published"),
             models.Index(fields=["guide", "status"], name="example_guide_status"),
             models.Index(fields=["guide", "section_anchor"], name="example_guide_section"),
+            models.Index(fields=["step_tool", "step_anchor"], name="example_tool_step"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -366,6 +378,14 @@ class LocalExample(VersionedModel):
                 guide_id=self.guide_id, anchor=self.section_anchor
             ).first()
         return self._section
+
+    @property
+    def step(self) -> dict | None:
+        """The tool step it shows ({anchor, number, title, html}), if the step still
+        exists (no query when step_tool was fetched with the example)."""
+        if not (self.step_anchor and self.step_tool_id):
+            return None
+        return self.step_tool.step(self.step_anchor)
 
     @property
     def setting(self) -> str:

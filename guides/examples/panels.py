@@ -1,7 +1,8 @@
 """What the examples app adds to the library's pages (see guides/core/panels.py): the
 newest published local examples of a guide or a tool, with links to all of them and to
 "add one from your own work"; and beside each section of a guide, the examples that
-annotate it (one query for the whole page) with "Add a local example here"."""
+annotate it (one query for the whole page) with "Add a local example here"; and the same
+under each step of a tool."""
 
 from __future__ import annotations
 
@@ -74,14 +75,22 @@ def examples_by_section(guide_id: int) -> dict[str, list[LocalExample]]:
     """The newest published examples of each section of a guide, at most SECTION_EXAMPLES
     per section, each carrying its section's total as `section_total`: one query,
     whatever the number of sections or examples."""
+    return _newest_by(LocalExample.objects.filter(guide_id=guide_id), "section_anchor")
+
+
+def examples_by_step(tool_id: int) -> dict[str, list[LocalExample]]:
+    """The same for each step of a tool (one query for the tool page)."""
+    return _newest_by(LocalExample.objects.filter(step_tool_id=tool_id), "step_anchor")
+
+
+def _newest_by(examples: LocalExampleQuerySet, anchor: str) -> dict[str, list[LocalExample]]:
     newest = (F("published_at").desc(nulls_last=True), F("pk").desc())
     rows = (
-        LocalExample.objects.published()
-        .filter(guide_id=guide_id)
-        .exclude(section_anchor="")
+        examples.published()
+        .exclude(**{anchor: ""})
         .annotate(
-            row=Window(RowNumber(), partition_by=[F("section_anchor")], order_by=newest),
-            section_total=Window(Count("pk"), partition_by=[F("section_anchor")]),
+            row=Window(RowNumber(), partition_by=[F(anchor)], order_by=newest),
+            section_total=Window(Count("pk"), partition_by=[F(anchor)]),
         )
         .filter(row__lte=SECTION_EXAMPLES)
         .only(
@@ -91,14 +100,14 @@ def examples_by_section(guide_id: int) -> dict[str, list[LocalExample]]:
             "service",
             "team",
             "result_line",
-            "section_anchor",
+            anchor,
             "published_at",
         )  # fmt: skip
-        .order_by("section_anchor", "row")
+        .order_by(anchor, "row")
     )
     out: dict[str, list[LocalExample]] = {}
     for example in rows:
-        out.setdefault(example.section_anchor, []).append(example)
+        out.setdefault(getattr(example, anchor), []).append(example)
     return out
 
 
@@ -147,6 +156,40 @@ def add_here(request: HttpRequest | None, *, add_url: str, title: str, alone: bo
     )
 
 
+def step_examples(context: Context, step: dict) -> str:
+    """Under a tool's step: "2 local examples" opening in place, and for staff who can
+    add examples, "Add a local example here" with the tool and step filled in."""
+    tool = context["tool"]
+    key = f"examples:steps:{tool.pk}"
+    if key not in context.render_context:
+        context.render_context[key] = examples_by_step(tool.pk)
+    examples = context.render_context[key].get(step["anchor"], [])
+    query = urlencode({"tool": tool.slug, "step": step["anchor"]})
+    # Who may add is personal: made per request, also on a signed-in page's shell.
+    add_here = personal.part(
+        context,
+        "examples:add-here",
+        add_url=f"{reverse('examples:new')}?{query}",
+        title=f"step {step['number']}, {step['title']}",
+        alone=not examples,
+    )
+    if not examples:
+        return add_here
+    total = examples[0].section_total
+    return render_to_string(
+        "examples/_step_panel.html",
+        {
+            "step": step,
+            "examples": examples,
+            "total": total,
+            "more": total - len(examples),
+            "list_url": f"{reverse('examples:list')}?{query}",
+            "add_here": add_here,
+        },
+        request=context.get("request"),
+    )
+
+
 def contents_entry(context: Context, guide: Guide) -> str:
     """The guide's "On this page" list gains a link to the examples the panel adds."""
     return render_to_string("examples/_contents_entry.html")
@@ -157,3 +200,4 @@ def register() -> None:
     panels.register("guide:section", section_examples, name="examples")
     panels.register("guide:after", guide_examples, name="examples")
     panels.register("tool:after", tool_examples, name="examples")
+    panels.register("tool:step", step_examples, name="examples")

@@ -34,6 +34,7 @@ def keep_local_examples(
     if problems:
         raise ContentError(problems)
     release_removed_sections(content, report)
+    release_removed_steps(content, report)
     tool_slugs = [t.slug for t in content.tools]
     for tool in Tool.objects.exclude(slug__in=tool_slugs).filter(examples__isnull=False).distinct():
         titles = [f"#{pk} “{title}”" for pk, title in tool.examples.values_list("pk", "title")]
@@ -74,6 +75,40 @@ def release_removed_sections(content: Content, report: LoadReport) -> None:
             f"{'belong' if n != 1 else 'belongs'} to the guide as a whole: {', '.join(titles)}. "
             "To keep examples attached when you rename a section, keep its old anchor in the "
             f"heading, e.g. '## New title {{#{anchor}}}'."
+        )
+
+
+def release_removed_steps(content: Content, report: LoadReport) -> None:
+    """The same for tool steps: an example attached to a step by the step's anchor stays
+    attached when the steps are reordered (and, with an anchor written in the Markdown,
+    reworded). When the step or its tool goes, the example keeps the tool as one of its
+    tools but no longer a step, and the report says which."""
+    kept = {tool.slug: [step["anchor"] for step in tool.steps] for tool in content.tools}
+    gone = models.Q(step_tool__isnull=True) | ~models.Q(step_tool__slug__in=list(kept))
+    for slug, anchors in kept.items():
+        gone |= models.Q(step_tool__slug=slug) & ~models.Q(step_anchor__in=anchors)
+    orphans = list(
+        LocalExample.objects.exclude(step_anchor="")
+        .filter(gone)
+        .order_by("step_tool__slug", "step_anchor", "pk")
+        .values_list("pk", "title", "step_tool__slug", "step_anchor")
+    )
+    if not orphans:
+        return
+    LocalExample.objects.filter(pk__in=[pk for pk, *_ in orphans]).update(
+        step_tool=None, step_anchor=""
+    )
+    by_step: dict[tuple[str, str], list[str]] = {}
+    for pk, title, tool_slug, anchor in orphans:
+        by_step.setdefault((tool_slug or "(removed)", anchor), []).append(f"#{pk} “{title}”")
+    for (tool_slug, anchor), titles in by_step.items():
+        n = len(titles)
+        report.notes.append(
+            f"Step '{anchor}' of tool '{tool_slug}' is gone: {n} local "
+            f"example{'s' if n != 1 else ''} attached to it now "
+            f"{'belong' if n != 1 else 'belongs'} to the tool as a whole: {', '.join(titles)}. "
+            "To keep examples attached when you reword a step, start it with its old anchor, "
+            f"e.g. '1. {{#{anchor}}} New wording'."
         )
 
 

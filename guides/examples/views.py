@@ -58,9 +58,9 @@ CONFLICT = (
 
 
 def _examples_with_links() -> LocalExampleQuerySet:
-    return LocalExample.objects.select_related("guide", "author", "reviewed_by").prefetch_related(
-        Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags"
-    )
+    return LocalExample.objects.select_related(
+        "guide", "author", "reviewed_by", "step_tool"
+    ).prefetch_related(Prefetch("tools", queryset=Tool.objects.only("slug", "name")), "tags")
 
 
 def _refused(message: str, example: LocalExample | None = None) -> Refused:
@@ -100,12 +100,14 @@ def _detail(
 # Browsing ---------------------------------------------------------------------------
 
 
-@page_cache_params("guide", "section", "setting", "tool", "tag", "page")
+@page_cache_params("guide", "section", "setting", "tool", "step", "tag", "page")
 @require_safe
 def example_list(request: HttpRequest) -> HttpResponse:
     form = ExampleFilterForm(request.GET)
     published = LocalExample.objects.published()
-    chosen: dict = {"guide": None, "section": "", "setting": "", "tool": None, "tag": ""}
+    chosen: dict = {
+        "guide": None, "section": "", "setting": "", "tool": None, "step": "", "tag": ""
+    }  # fmt: skip
     if form.is_valid():
         chosen = {k: form.cleaned_data[k] for k in chosen}
         examples = published.matching(chosen)
@@ -154,6 +156,7 @@ def example_list(request: HttpRequest) -> HttpResponse:
             "filtered": any(chosen.values()),
             "guides": guides,
             "sections": sections,
+            "step": chosen["tool"].step(chosen["step"]) if chosen["tool"] else None,
             "settings": OrganisationType.choices,
             "tools": Tool.objects.only("slug", "name"),
             "page_query": query.urlencode(),
@@ -240,6 +243,9 @@ def example_add(request: HttpRequest) -> HttpResponse:
             initial["tools"] = [tool]
             if not guide:
                 initial["guide"] = tool.guides.first()
+            step = request.GET.get("step", "")[:100]
+            if tool.step(step):
+                initial["tool_step"] = f"{tool.slug}#{step}"
         form = ExampleForm(initial=initial)
     return _form_page(
         request, form, preview=preview, adding=True, chose_guide="choose_guide" in request.POST

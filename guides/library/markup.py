@@ -55,6 +55,9 @@ TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 LINK_TAG = re.compile(r"<a\s")
 FRAGMENT_HREF = re.compile(r'(\shref=")#')
+# A list item may begin with its own anchor, "1. {#check-the-chain} Check each link": it
+# becomes the item's id, so that the item (a tool's step) can be linked to.
+ITEM_ANCHOR = re.compile(r"<li>((?:\s*<p>)?)\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}[ \t]*\n?")
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 Resolver = Callable[[str, str, str], "str | None"]
@@ -300,6 +303,8 @@ def render(
     raw = INTERNAL_LINK.sub(internal, raw)
     clean = sanitise(raw)
     clean = clean.replace('<a href="" ', "<a ").replace('<a href="">', "<a>")
+    prefix = htmllib.escape(id_prefix)
+    clean = ITEM_ANCHOR.sub(lambda m: f'<li id="{prefix}{m.group(2)}">{m.group(1)}', clean)
     result.text = html_to_text(clean)
     if prefix_fragments and id_prefix:
         clean = prefix_fragment_links(clean, id_prefix)

@@ -113,6 +113,12 @@ class Tool(models.Model):
     body = models.TextField(help_text="Markdown, as written in the content file.")
     html = models.TextField(help_text="Rendered once when the content is loaded.")
     text = models.TextField(help_text="Plain text of the body, for search and the API.")
+    # The "Steps" section's numbered list, split out on load so that each step has a
+    # stable anchor and its own panel slot (content/steps.py): [{anchor, number, title,
+    # html}], with the body before and after the list. Empty: the tool has no steps.
+    steps = models.JSONField(default=list, blank=True)
+    steps_before_html = models.TextField(blank=True)
+    steps_after_html = models.TextField(blank=True)
     related_tools = models.ManyToManyField("self", symmetrical=False, blank=True)
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="When the content was last checked (front matter)."
@@ -146,6 +152,10 @@ class Tool(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("library:tool", args=[self.slug])
+
+    def step(self, anchor: str) -> dict | None:
+        """The step with this anchor, if the tool has it."""
+        return next((s for s in self.steps if s["anchor"] == anchor), None)
 
 
 class GlossaryTerm(models.Model):

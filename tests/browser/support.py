@@ -91,6 +91,8 @@ SIGNED_IN_PAGES = [
     ("facilitator", "/examples/{draft}/"),
     ("facilitator", "/examples/{draft}/edit/"),
     ("facilitator", "/examples/{draft}/delete/"),
+    ("facilitator", "/tools/five-whys/"),
+    ("facilitator", "/examples/new/?tool=five-whys&step=step-ask-why-did-this-happen"),
     ("facilitator", "/accounts/password_change/"),
     ("facilitator", "/accounts/profile/"),
     ("facilitator", "/modules/"),

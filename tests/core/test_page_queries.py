@@ -26,7 +26,7 @@ GUIDE = "process-mapping"
 PAGES = [
     (None, "/", 2),  # the guides and the "Start here" tools
     (None, f"/guides/{GUIDE}/", 7),
-    (None, "/tools/run-charts/", 4),
+    (None, "/tools/run-charts/", 5),  # + the examples of its steps
     (None, "/search/?q=pdsa", 7),
     (None, "/search/?q=waits+echo", 12),  # 11 on SQLite
     (None, "/api/search/?q=pdsa", 7),
@@ -43,9 +43,9 @@ PAGES = [
     ("facilitator", "/", 6),
     ("facilitator", f"/guides/{GUIDE}/", 11),
     ("facilitator", "/examples/mine/", 6),
-    ("facilitator", "/examples/new/", 10),
+    ("facilitator", "/examples/new/", 11),  # + the steps offered
     ("facilitator", "/examples/{draft}/", 8),  # + its charts
-    ("facilitator", "/examples/{draft}/edit/", 13),
+    ("facilitator", "/examples/{draft}/edit/", 14),  # + the steps offered
     ("facilitator", "/accounts/profile/", 8),
     ("editor", "/examples/review/", 6),
     ("editor", "/examples/{submitted}/", 8),  # + its charts

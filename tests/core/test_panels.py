@@ -18,6 +18,7 @@ def test_each_app_adds_its_parts_to_the_library_pages():
         "guide:section": ["examples"],
         "guide:after": ["examples", "training"],
         "tool:after": ["examples", "training"],
+        "tool:step": ["examples"],
         "guide:actions": ["training"],
         "tool:actions": ["training"],
         "term:after": ["training"],

@@ -511,13 +511,13 @@ def count_queries(client, url: str) -> int:
         ("/examples/?guide=process-mapping&section=how-to-do-it&setting=acute", "anonymous", 11),
         ("/examples/{pk}/", "anonymous", 4),  # + its charts
         ("/examples/{pk}/", "editor", 8),  # + its charts
-        ("/examples/{pk}/edit/", "editor", 13),
-        ("/examples/new/?guide=process-mapping&section=how-to-do-it", "author", 11),
+        ("/examples/{pk}/edit/", "editor", 14),  # + the steps of the tools offered
+        ("/examples/new/?guide=process-mapping&section=how-to-do-it", "author", 12),
         ("/examples/mine/", "author", 6),
         ("/examples/review/", "editor", 6),
         ("/guides/process-mapping/", "anonymous", 7),
         ("/guides/process-mapping/", "author", 11),
-        ("/tools/run-charts/", "anonymous", 4),
+        ("/tools/run-charts/", "anonymous", 5),  # + the examples of its steps
     ],
 )
 def test_example_pages_cost_a_bounded_number_of_queries(

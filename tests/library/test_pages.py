@@ -242,7 +242,7 @@ PAGES = [
     ("/", 3),
     ("/guides/process-mapping/", 7),
     ("/tools/", 3),
-    ("/tools/run-charts/", 4),
+    ("/tools/run-charts/", 5),  # + the local examples of its steps (one query)
     ("/tools/finder/", 5),
     ("/tools/finder/?stage=measuring&people=small-team", 5),
     ("/tools/demand-and-capacity-tables/worksheet/", 1),

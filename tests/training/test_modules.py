@@ -873,7 +873,7 @@ def grow_modules(owner, other) -> None:
     [
         ("/modules/", 8),
         ("/guides/process-mapping/", 12),
-        ("/tools/run-charts/", 9),
+        ("/tools/run-charts/", 10),  # + the local examples of its steps
         ("/glossary/pdsa/", 10),
     ],
 )

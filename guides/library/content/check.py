@@ -19,6 +19,7 @@ from guides.library.content.parse import (
     parse_terms,
     parse_tool,
 )
+from guides.library.content.steps import split_steps
 from guides.library.links import links_resolver
 
 T = TypeVar("T")
@@ -172,5 +173,11 @@ def render_content(content: Content, problems: list[str]) -> None:
             problems.append(f"{tool.path}: {problem}")
             continue
         tool.html, tool.text, tool.terms = rendered.html, rendered.text, rendered.terms
+        split = split_steps(rendered.html)
+        if split:
+            tool.html = split.html
+            tool.steps = [step.as_json() for step in split.steps]
+            tool.steps_before_html, tool.steps_after_html = split.before_html, split.after_html
+            problems.extend(f"{tool.path}: {problem}" for problem in split.problems)
         for link in rendered.broken_links:
             problems.append(f"{tool.path}: links to unknown {link}")

@@ -68,6 +68,10 @@ class ToolData:
     html: str = ""
     text: str = ""
     terms: set[str] = field(default_factory=set)
+    # The "Steps" section's numbered list, split out on render (content/steps.py).
+    steps: list[dict] = field(default_factory=list)
+    steps_before_html: str = ""
+    steps_after_html: str = ""
     facts: FactsData | None = None
     worksheet: dict | None = None  # from templates/<slug>.yaml (guides.library.worksheets)
 

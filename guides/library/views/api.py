@@ -112,6 +112,16 @@ def tool_detail(request: HttpRequest, slug: str) -> JsonResponse:
             "url": _abs(request, tool),
             "html": tool.html,
             "text": tool.text,
+            # Its numbered steps, each with the stable anchor that local examples name.
+            "steps": [
+                {
+                    "anchor": step["anchor"],
+                    "number": step["number"],
+                    "title": step["title"],
+                    "url": f"{_abs(request, tool)}#{step['anchor']}",
+                }
+                for step in tool.steps
+            ],
             "guides": [g.slug for g in tool.guides.all()],
             "related_tools": [t.slug for t in tool.related_tools.all()],
             "facts": {

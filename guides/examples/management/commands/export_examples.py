@@ -30,7 +30,7 @@ TIMES = ["created_at", "updated_at", "published_at"]
 
 def export_data() -> dict:
     examples = (
-        LocalExample.objects.select_related("guide", "author", "reviewed_by")
+        LocalExample.objects.select_related("guide", "author", "reviewed_by", "step_tool")
         .prefetch_related("tools", "tags", "charts")
         .order_by("pk")
     )
@@ -42,6 +42,11 @@ def export_data() -> dict:
             value = getattr(example, name)
             row[name] = value.isoformat() if value else None
         row["section"] = example.section_anchor
+        row["step"] = (
+            {"tool": example.step_tool.slug, "anchor": example.step_anchor}
+            if example.step_tool_id and example.step_anchor
+            else None
+        )
         row["tools"] = sorted(t.slug for t in example.tools.all())
         row["tags"] = sorted(t.name for t in example.tags.all())
         row["author"] = example.author.get_username() if example.author else None

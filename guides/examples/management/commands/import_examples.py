@@ -107,6 +107,18 @@ def _prepare(
         and not example.guide.sections.filter(anchor=example.section_anchor).exists()
     ):
         raise ValueError(f"unknown section '{example.section_anchor}' of guide '{row['guide']}'")
+    # Files from before tool steps could be annotated have no "step": no step.
+    step = row.get("step")
+    chosen_tools = [tools[s] for s in row["tools"]]
+    if step:
+        if not isinstance(step, dict) or not step.get("tool") or not step.get("anchor"):
+            raise ValueError('\'step\' must be {"tool": tool-slug, "anchor": step-anchor}')
+        tool = tools.get(step["tool"])
+        if tool is None or not tool.step(step["anchor"]):
+            raise ValueError(f"unknown step '{step['anchor']}' of tool '{step['tool']}'")
+        example.step_tool, example.step_anchor = tool, step["anchor"]
+        if tool not in chosen_tools:
+            chosen_tools.append(tool)
     for name in FIELDS:
         setattr(example, name, row[name])
     for name in DATES:
@@ -120,7 +132,7 @@ def _prepare(
     example.reviewed_by = users.get(row["reviewed_by"]) if row["reviewed_by"] else None
     example.full_clean(validate_unique=False, validate_constraints=True)
     old_id = row["id"] if isinstance(row["id"], int) and row["id"] > 0 else None
-    return example, [tools[s] for s in row["tools"]], parse_tags(row["tags"]), old_id
+    return example, chosen_tools, parse_tags(row["tags"]), old_id
 
 
 class Command(BaseCommand):
