@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from guides.core.site import absolute_url
 from guides.examples.forms import ExampleFilterForm
 from guides.examples.models import MARKDOWN_FIELDS, LocalExample, LocalExampleQuerySet
 from guides.library.models import Section, Tool
@@ -49,7 +50,7 @@ def _step_json(request: HttpRequest, example: LocalExample) -> dict | None:
     step = example.step
     if step is None:
         return None
-    tool_url = request.build_absolute_uri(example.step_tool.get_absolute_url())
+    tool_url = absolute_url(example.step_tool.get_absolute_url())
     return {
         "tool": example.step_tool.slug,
         "anchor": step["anchor"],
@@ -62,13 +63,13 @@ def _step_json(request: HttpRequest, example: LocalExample) -> dict | None:
 def example_json(
     request: HttpRequest, example: LocalExample, titles: dict, *, full: bool = False
 ) -> dict:
-    guide_url = request.build_absolute_uri(example.guide.get_absolute_url())
+    guide_url = absolute_url(example.guide.get_absolute_url())
     title = titles.get((example.guide_id, example.section_anchor))
     data = {
         "id": example.pk,
         "uid": str(example.uid),
         "title": example.title,
-        "url": request.build_absolute_uri(example.get_absolute_url()),
+        "url": absolute_url(example.get_absolute_url()),
         "guide": {"slug": example.guide.slug, "title": example.guide.title, "url": guide_url},
         "section": {
             "anchor": example.section_anchor,

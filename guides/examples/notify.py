@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from guides.core.site import absolute_url
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -30,11 +32,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="example-email")
 _pending: list[Future] = []
-
-
-def _absolute(request: HttpRequest, path: str) -> str:
-    site = getattr(settings, "SITE_URL", "")
-    return f"{site.rstrip('/')}{path}" if site else request.build_absolute_uri(path)
 
 
 def _wanting_email(users: object) -> list[User]:
@@ -129,8 +126,8 @@ def _safely(make: object) -> None:
 
 def submitted(request: HttpRequest, example: LocalExample) -> None:
     def make() -> None:
-        url = _absolute(request, example.get_absolute_url())
-        queue = _absolute(request, reverse("examples:review"))
+        url = absolute_url(example.get_absolute_url())
+        queue = absolute_url(reverse("examples:review"))
         people = [u for u in editors() if u.pk != request.user.pk]
         _send_later(
             [
@@ -142,7 +139,7 @@ def submitted(request: HttpRequest, example: LocalExample) -> None:
                         "example": example,
                         "url": url,
                         "queue_url": queue,
-                        "account_url": _absolute(request, reverse("core:account")),
+                        "account_url": absolute_url(reverse("core:account")),
                     },
                 )  # fmt: skip
                 for person in people
@@ -162,10 +159,10 @@ def _to_author(request: HttpRequest, example: LocalExample, template: str, subje
         )
         context = {
             "example": example,
-            "url": _absolute(request, example.get_absolute_url()),
-            "edit_url": _absolute(request, path),
+            "url": absolute_url(example.get_absolute_url()),
+            "edit_url": absolute_url(path),
             "comment": example.editor_comment,
-            "account_url": _absolute(request, reverse("core:account")),
+            "account_url": absolute_url(reverse("core:account")),
         }
         _send_later([_message(template, subject, person, context) for person in people])
 

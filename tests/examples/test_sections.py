@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -421,7 +422,7 @@ def test_the_api_gives_each_examples_section():
     assert rows["Attached"]["section"] == {
         "anchor": "how-to-do-it",
         "title": how.title,
-        "url": "http://testserver/guides/process-mapping/#how-to-do-it",
+        "url": settings.SITE_URL + "/guides/process-mapping/#how-to-do-it",  # not the Host
     }
     assert rows["Attached"]["tools"] == ["run-charts"] and rows["Attached"]["tags"] == ["a", "b"]
     assert rows["Whole guide"]["section"] is None

@@ -11,6 +11,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -331,7 +332,7 @@ def test_the_api_gives_each_examples_step_and_filters_by_it():
         "anchor": anchor,
         "number": 4,
         "title": run_charts().steps[3]["title"],
-        "url": f"http://testserver/tools/run-charts/#{anchor}",
+        "url": f"{settings.SITE_URL}/tools/run-charts/#{anchor}",  # not the Host
     }
     only = csrf_client().get(f"/api/examples/?tool=run-charts&step={anchor}").json()
     assert [row["id"] for row in only["examples"]] == [stepped.pk]

@@ -150,7 +150,7 @@ def _template(request: HttpRequest, tool: Tool) -> dict | None:
         links["xlsx"] = reverse("library:tool-worksheet-xlsx", args=[tool.slug])
     return {
         **tool.worksheet,
-        "urls": {name: request.build_absolute_uri(url) for name, url in links.items()},
+        "urls": {name: absolute_url(url) for name, url in links.items()},
     }
 
 
