@@ -209,7 +209,8 @@ LOGIN_REDIRECT_URL = "library:home"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins that are locked out before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with a signed-in user's row kept per site version (guides/core/sessions.py).
+    "guides.core.sessions.ModelBackend",
 ]
 # Failed sign-ins are counted for a user name and an address together: five failures
 # lock that pair out for 15 minutes, so a stranger's bad guesses from elsewhere never lock
@@ -252,6 +253,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one plain SQL statement (guides/core/sessions.py).
+SESSION_ENGINE = "guides.core.sessions"
 # Shared ward computers: a session ends after this long without a request (default 8
 # hours), and at browser close when "This is a shared computer" is ticked at sign-in.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 8 * 60)

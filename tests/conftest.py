@@ -44,11 +44,14 @@ def page_cache(settings):
     from django.core.cache import caches
 
     from guides.core.caching import CACHE_ALIAS
+    from guides.core.sessions import kept_users
 
     settings.PAGE_CACHE_SECONDS = 600
     caches[CACHE_ALIAS].clear()
+    kept_users.clear()
     yield caches[CACHE_ALIAS]
     caches[CACHE_ALIAS].clear()
+    kept_users.clear()
 
 
 @pytest.fixture(scope="session")

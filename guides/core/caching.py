@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,14 @@ NOT_STORED = {"set-cookie", "etag", "cache-control", "date"}
 
 
 # The site version ----------------------------------------------------------------------
+
+# The version a signed-in page request read first, while that request runs: what the
+# per-process store of user rows is keyed on (guides/core/sessions.py).
+_this_request: ContextVar[str | None] = ContextVar("site_version", default=None)
+
+
+def token_of_this_request() -> str | None:
+    return _this_request.get()
 
 
 def current_token() -> str:
@@ -291,7 +300,12 @@ class PageCacheMiddleware:
             kind = signed_in and enabled() and personal.wanted(request)
             if kind:
                 # A shell with the personal parts filled in (guides/core/personal.py).
-                response = personal.serve(request, self.get_response, current_token(), kind)
+                token = current_token()
+                reset = _this_request.set(token)
+                try:
+                    response = personal.serve(request, self.get_response, token, kind)
+                finally:
+                    _this_request.reset(reset)
             else:
                 response = self.get_response(request)
             if signed_in:

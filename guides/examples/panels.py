@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.template import Context
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 
 from guides.core import panels, personal
 from guides.examples.models import LocalExample, LocalExampleQuerySet
@@ -147,13 +148,24 @@ def section_examples(context: Context, section: Section) -> str:
 
 @personal.renderer("examples:add-here")
 def add_here(request: HttpRequest | None, *, add_url: str, title: str, alone: bool) -> str:
-    """ "Add a local example here", for those who may add one (nothing for the others)."""
+    """ "Add a local example here", for those who may add one (nothing for the others).
+    Made per request for every section and step of a signed-in page, so it is a format
+    string, not a template, and who may add is asked once per request."""
     user = getattr(request, "user", None)
-    if user is None or not LocalExample.can_add(user):
+    if user is None:
         return ""
-    return render_to_string(
-        "examples/_add_here.html", {"add_url": add_url, "title": title, "alone": alone}
+    may_add = getattr(request, "_examples_may_add", None)
+    if may_add is None:
+        may_add = request._examples_may_add = LocalExample.can_add(user)
+    if not may_add:
+        return ""
+    link = format_html(
+        '<p class="add-here"><a href="{}">Add a local example here'
+        '<span class="visually-hidden">: {}</span></a></p>',
+        add_url,
+        title,
     )
+    return format_html('<div class="section-examples">{}</div>', link) if alone else link
 
 
 def step_examples(context: Context, step: dict) -> str:

@@ -1,0 +1,112 @@
+"""The two lookups every signed-in request makes, made cheaper (SESSION_ENGINE and
+AUTHENTICATION_BACKENDS point here).
+
+- `SessionStore`: Django's database sessions, reading a session with one fixed SQL
+  statement instead of building an ORM query each time. Writing, creating and deleting
+  are Django's own, so a session is still ended for everyone the moment it is deleted
+  (signing out, or "this is a shared computer" at browser close).
+- `ModelBackend`: Django's, with the signed-in user's row kept in this process's memory
+  for the current site version (guides/core/caching.py). Every change to a user, their
+  groups or a group's permissions moves the site version on, and each request reads the
+  version first, so a kept row is never older than the database's at that moment: a
+  user made inactive, or whose password changed, is signed out on their next request
+  as before. Only rows read while the version is known are kept (signed-in page
+  requests); the store is bounded, and it is never shared between machines (it holds
+  password hashes, which do not belong in a shared cache).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY, backends
+from django.contrib.sessions.backends import db
+from django.db import connections, router
+from django.utils import timezone
+
+from guides.core import caching
+
+# Sessions written while Django's own backend was the one named in the settings.
+EARLIER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "guides.core.sessions.ModelBackend"
+
+
+class SessionStore(db.SessionStore):
+    _sql: str | None = None
+
+    def load(self) -> dict[str, Any]:
+        data = super().load()
+        if data.get(BACKEND_SESSION_KEY) == EARLIER_BACKEND:
+            data[BACKEND_SESSION_KEY] = BACKEND  # the same rows and checks: still signed in
+        return data
+
+    def _get_session_from_db(self) -> Any:
+        key = self.session_key
+        if not key:
+            self._session_key = None
+            return None
+        connection = connections[router.db_for_read(self.model)]
+        if SessionStore._sql is None:
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            SessionStore._sql = (
+                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
+            )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(SessionStore._sql, [key, now])
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return self.model(session_key=key, session_data=row[0])
+
+
+class _Kept:
+    """A small least-recently-used store of user rows, by (site version, user id)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.rows: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Any:
+        with self.lock:
+            row = self.rows.get(key)
+            if row is not None:
+                self.rows.move_to_end(key)
+            return row
+
+    def put(self, key: tuple[str, str], row: Any) -> None:
+        with self.lock:
+            self.rows[key] = row
+            self.rows.move_to_end(key)
+            while len(self.rows) > self.size:
+                self.rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.rows.clear()
+
+
+kept_users = _Kept(size=2000)
+
+
+class ModelBackend(backends.ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        token = caching.token_of_this_request()
+        if token is None:
+            return super().get_user(user_id)
+        key = (token, str(user_id))
+        user = kept_users.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is None:
+                return None
+            kept_users.put(key, copy.copy(user))
+            return user
+        # A copy per request: a request may change its user (permissions cached on it,
+        # a new last_login) without touching the kept row.
+        return copy.copy(user)
