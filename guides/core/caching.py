@@ -86,15 +86,21 @@ def token_of_this_request() -> str | None:
 
 def current_token() -> str:
     """The site version now (empty before the first change). Plain SQL: this runs on
-    every signed-out request, and the ORM would double its cost.
-
-    It is the request's first query, so it also serves as the connection's health check
-    (CONN_HEALTH_CHECKS would otherwise send a SELECT 1 first, doubling the round trips
-    of a cached page): a connection that has gone, because the database restarted, is
-    closed and opened again once, as the health check would do."""
+    every signed-out request, and the ORM would double its cost."""
     from guides.core.models import SiteVersion
 
     sql = f"SELECT token FROM {connection.ops.quote_name(SiteVersion._meta.db_table)} WHERE id = 1"
+    row = first_query(sql)
+    return (row[0] or "") if row else ""
+
+
+def first_query(sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+    """The request's first query (the site version's, alone or with the session's).
+
+    It also serves as the connection's health check (CONN_HEALTH_CHECKS would otherwise
+    send a SELECT 1 first, doubling the round trips of a cached page): a connection that
+    has gone, because the database restarted, is closed and opened again once, as the
+    health check would do."""
     checking = (
         connection.health_check_enabled
         and not connection.health_check_done
@@ -104,18 +110,17 @@ def current_token() -> str:
     if checking:
         connection.health_check_done = True
     try:
-        row = _fetch_one(sql)
+        return _fetch_one(sql, params)
     except (OperationalError, InterfaceError):
         if not checking:
             raise
         connection.close()
-        row = _fetch_one(sql)
-    return row[0] if row else ""
+        return _fetch_one(sql, params)
 
 
-def _fetch_one(sql: str) -> tuple[Any, ...] | None:
+def _fetch_one(sql: str, params: list[Any] | None) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
@@ -300,12 +305,15 @@ class PageCacheMiddleware:
             kind = signed_in and enabled() and personal.wanted(request)
             if kind:
                 # A shell with the personal parts filled in (guides/core/personal.py).
-                token = current_token()
-                reset = _this_request.set(token)
-                try:
-                    response = personal.serve(request, self.get_response, token, kind)
-                finally:
-                    _this_request.reset(reset)
+                # The site version and the session in one statement (core.sessions).
+                from guides.core import sessions
+
+                with sessions.read_with_token(request) as token:
+                    reset = _this_request.set(token)
+                    try:
+                        response = personal.serve(request, self.get_response, token, kind)
+                    finally:
+                        _this_request.reset(reset)
             else:
                 response = self.get_response(request)
             if signed_in:

@@ -2,7 +2,10 @@
 AUTHENTICATION_BACKENDS point here).
 
 - `SessionStore`: Django's database sessions, reading a session with one fixed SQL
-  statement instead of building an ORM query each time. Writing, creating and deleting
+  statement instead of building an ORM query each time; on a signed-in page request
+  the session is read in the same statement as the site version
+  (`read_with_token()`, called by the page cache middleware), so the page costs one
+  query. Writing, creating and deleting
   are Django's own, so a session is still ended for everyone the moment it is deleted
   (signing out, or "this is a shared computer" at browser close).
 - `ModelBackend`: Django's, with the signed-in user's row kept in this process's memory
@@ -20,11 +23,16 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, backends
 from django.contrib.sessions.backends import db
-from django.db import connections, router
+from django.db import connection, connections, router
+from django.http import HttpRequest
 from django.utils import timezone
 
 from guides.core import caching
@@ -32,6 +40,41 @@ from guides.core import caching
 # Sessions written while Django's own backend was the one named in the settings.
 EARLIER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 BACKEND = "guides.core.sessions.ModelBackend"
+
+
+# The session read with the site version at the start of this request: (key, data or
+# None), used once by the SessionStore for that key.
+_read: ContextVar[tuple[str, str | None] | None] = ContextVar("session_read", default=None)
+
+
+@contextmanager
+def read_with_token(request: HttpRequest) -> Iterator[str]:
+    """The site version now, and (with this store, on the default database) the
+    request's session read in the same statement, for the SessionStore to use."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    model = SessionStore.get_model_class()
+    if (
+        settings.SESSION_ENGINE != __name__
+        or not key
+        or router.db_for_read(model) != connection.alias
+    ):
+        yield caching.current_token()
+        return
+    from guides.core.models import SiteVersion
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT (SELECT token FROM {quote(SiteVersion._meta.db_table)} WHERE id = 1), "
+        f"(SELECT session_data FROM {quote(model._meta.db_table)} "
+        "WHERE session_key = %s AND expire_date > %s)"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    row = caching.first_query(sql, [key, now])
+    reset = _read.set((key, row[1]))
+    try:
+        yield row[0] or ""
+    finally:
+        _read.reset(reset)
 
 
 class SessionStore(db.SessionStore):
@@ -48,6 +91,13 @@ class SessionStore(db.SessionStore):
         if not key:
             self._session_key = None
             return None
+        read = _read.get()
+        if read is not None and read[0] == key:
+            _read.set(None)  # once: a session loaded again is read again
+            if read[1] is None:
+                self._session_key = None
+                return None
+            return self.model(session_key=key, session_data=read[1])
         connection = connections[router.db_for_read(self.model)]
         if SessionStore._sql is None:
             table = connection.ops.quote_name(self.model._meta.db_table)

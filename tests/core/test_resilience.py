@@ -77,7 +77,7 @@ def test_the_site_version_read_reconnects_once_when_its_connection_has_gone(monk
 
     calls, closed = [], []
 
-    def fetch(sql):
+    def fetch(sql, params=None):
         calls.append(sql)
         if len(calls) == 1:
             raise OperationalError("terminating connection due to administrator command")
