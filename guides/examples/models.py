@@ -216,7 +216,8 @@ class LocalExample(VersionedModel):
             ("review_localexample", "Can publish, return and unpublish local examples"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="example_status_published"),
+            # The newest-first order has its own index, made in each engine's own words
+            # (migrations/0006_newest_first_index.py: example_published_newest).
             models.Index(fields=["guide", "status"], name="example_guide_status"),
             models.Index(fields=["guide", "section_anchor"], name="example_guide_section"),
             models.Index(fields=["step_tool", "step_anchor"], name="example_tool_step"),
