@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from guides.core import accounts
+from guides.core.forms import NewPassword, PasswordChange
 
 admin.site.site_header = "Improvement Leaders' Guides: administration"
 admin.site.site_title = "ILG library admin"
@@ -21,6 +22,21 @@ urlpatterns = [
     ),
     # Throttled, with the emailed link built from SITE_URL (guides/core/accounts.py).
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
+    # Labelled like every other form (no "Email:" or "Old password:").
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=PasswordChange, extra_context={"site_name": settings.SITE_NAME}
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=NewPassword, extra_context={"site_name": settings.SITE_NAME}
+        ),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # One include per feature app; every public address is as it was before the split
     # (printed handouts and bookmarks carry them: tests/test_urls.py walks the list).

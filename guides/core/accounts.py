@@ -107,7 +107,13 @@ def _reset_form() -> type:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.forms import PasswordResetForm
 
-    class ResetForm(PasswordResetForm):
+    from guides.core.forms import Labelled
+
+    class ResetForm(Labelled, PasswordResetForm):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["email"].label = "Email address"
+
         def get_users(self, email: str):  # noqa: ANN202 (a generator of users)
             users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
             for user in users:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 MARKDOWN_HELP = (
     "You can use Markdown: a blank line starts a new paragraph, *italic*, **bold**, "
@@ -34,3 +34,11 @@ class VersionForm(forms.Form):
 
 class SignInForm(Labelled, AuthenticationForm):
     """Django's sign-in form with labels like every other form's ("Username", no colon)."""
+
+
+class PasswordChange(Labelled, PasswordChangeForm):
+    """Django's password change form, labelled like every other form."""
+
+
+class NewPassword(Labelled, SetPasswordForm):
+    """Django's form for a new password from an emailed link, labelled like the rest."""

@@ -231,3 +231,29 @@ def test_a_shared_computer_session_ends_when_the_browser_closes(settings):
     other = csrf_client()
     sign_in(other)
     assert int(other.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) > 0
+
+
+def labels(html: str) -> list[str]:
+    """The form's labels (not the header's search box)."""
+    found = re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    return [
+        t for t in (re.sub(r"<[^>]+>", "", m).strip() for m in found) if t != "Search the guides"
+    ]
+
+
+def test_the_password_forms_are_labelled_like_every_other_form():
+    """No Django "Email:" or "Old password:": labels without colons, as on every form."""
+    pages = {"reset": Client().get("/accounts/password_reset/").content.decode()}
+    make_user("fac", "facilitator")
+    client = csrf_client()
+    sign_in(client)
+    pages["change"] = client.get("/accounts/password_change/").content.decode()
+    User.objects.create_user("newbie", email="newbie@nhs.example")
+    assert ask_for_reset("newbie@nhs.example").status_code == 302
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    pages["new"] = Client().get(link, follow=True).content.decode()
+    assert labels(pages["reset"]) == ["Email address"]
+    assert labels(pages["change"])[:2] == ["Old password", "New password"], labels(pages["change"])
+    assert labels(pages["new"])[:1] == ["New password"], labels(pages["new"])
+    for name, html in pages.items():
+        assert labels(html) and not any(label.endswith(":") for label in labels(html)), name
