@@ -6,7 +6,7 @@ API. Underneath, each database uses its own full-text engine over the same
 
 - PostgreSQL: a weighted tsvector column (title and keywords A, summary B, body C) with
   a GIN index, ranked with ts_rank (weights A 1.0, B 0.4, C 0.2), snippets from
-  ts_headline; pg_trgm finds spelling candidates among the library's own words.
+  ts_headline; spelling candidates come from the library's own word list, in Python.
 - SQLite: an FTS5 table (porter stemming) kept in step by triggers, ranked with bm25,
   snippets from snippet(); spelling candidates come from the same word list.
 

@@ -185,3 +185,14 @@ def test_results_are_cached_until_the_site_changes(client, page_cache, monkeypat
     assert len(calls) == 2
     client.get("/api/search/", {"q": "capacity"})
     assert len(calls) == 3  # the API asks for another shape
+
+
+def test_no_unused_trigram_index_is_kept():
+    """Spelling candidates come from Python on both engines; the trigram index that
+    PostgreSQL once kept on the word list is gone (search migration 0003)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "search_searchword")
+    assert "search_searchword_trgm" not in indexes
+    assert not any("trgm" in name for name in indexes)
