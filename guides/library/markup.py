@@ -43,6 +43,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 INTERNAL_LINK = re.compile(r'href="(guide|tool|term):([^"#]*)(?:#([^"]*))?"')
 # Elements whose text is never turned into a glossary link.
 NO_LINK_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr"}
+# A list of sources is not where a reader meets a term: nothing is linked in a section
+# with one of these titles (a guide's "Further reading"), nor under such a heading.
+REFERENCE_TITLES = {"further reading", "references", "sources", "bibliography", "reading list"}
+
+
+def is_reference_title(title: str) -> bool:
+    return " ".join(title.casefold().split()).rstrip(".:") in REFERENCE_TITLES
 TAG = re.compile(r"(<[^>]*>)")
 BLOCK_TAG = re.compile(
     r"</?(?:p|li|h[1-6]|tr|td|th|div|br|ul|ol|dl|dd|dt|table|thead|tbody|tfoot|caption"
@@ -436,6 +443,8 @@ def link_terms(
         return fragment
     out: list[str] = []
     skip_depth = 0
+    heading: list[str] | None = None  # the text of the heading being read
+    references = 0  # the level of a "Further reading" heading we are under, or 0
     for piece in TAG.split(fragment):
         if not piece:
             continue
@@ -444,9 +453,20 @@ def link_terms(
             if m and m.group(2).lower() in NO_LINK_INSIDE and m.group(2).lower() not in VOID:
                 skip_depth += -1 if m.group(1) else 1
                 skip_depth = max(skip_depth, 0)
+            level = HEADING_TAG.match(piece)
+            if level and not level.group(1):
+                if references and int(level.group(2)) <= references:
+                    references = 0  # a new part at the same level or above
+                heading = []
+            elif level and heading is not None:
+                if is_reference_title(htmllib.unescape("".join(heading))):
+                    references = int(level.group(2))
+                heading = None
             out.append(piece)
             continue
-        if skip_depth:
+        if heading is not None:
+            heading.append(piece)
+        if skip_depth or references:
             out.append(piece)
             continue
         out.append(_link_text(htmllib.unescape(piece), glossary, seen, id_prefix, tooltips))

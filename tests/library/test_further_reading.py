@@ -66,3 +66,53 @@ def test_further_reading_lists_only_works_the_guide_draws_on(number):
     guide = Guide.objects.get(number=number)
     unused = unused_entries(guide)
     assert not unused, f"further reading the guide's text never draws on: {sorted(unused)}"
+
+
+def test_no_term_tooltips_inside_the_citations():
+    """A list of sources is not where a reader meets a term: "Further reading" is
+    rendered with no glossary tooltips or links, in every guide."""
+    for guide in Guide.objects.all():
+        reading = guide.sections.get(anchor="further-reading").html
+        assert "term-tip" not in reading and "/glossary/" not in reading, guide.slug
+
+
+GLOSSARY = markup.Glossary(
+    [
+        markup.TermEntry(
+            slug="pdsa",
+            term="PDSA",
+            definition="Plan, Do, Study, Act.",
+            forms=("PDSA",),
+            url="/glossary/pdsa/",
+        ),
+        markup.TermEntry(
+            slug="run-chart",
+            term="run chart",
+            definition="A line graph in time order.",
+            forms=("run chart",),
+            url="/glossary/run-chart/",
+        ),
+    ]
+)
+
+
+def test_nothing_is_linked_under_a_further_reading_heading_until_the_next_part():
+    fragment = (
+        "<h2>How to do it</h2><p>Draw a run chart.</p>"
+        "<h2>Further reading</h2><ul><li>Langley GJ (2009). <em>PDSA in practice</em>.</li></ul>"
+        "<h3>Online</h3><p>More on PDSA.</p>"
+        "<h2>Next steps</h2><p>Plan a PDSA cycle.</p>"
+    )
+    html = markup.link_terms(fragment, GLOSSARY, set())
+    reading = html[html.index("Further reading") : html.index("Next steps")]
+    assert "term-tip" not in reading and "/glossary/" not in reading
+    before, after = html[: html.index("Further reading")], html[html.index("Next steps") :]
+    assert "/glossary/run-chart/" in before and "/glossary/pdsa/" in after
+
+
+@pytest.mark.parametrize(
+    "title", ["Further reading", "References", " further  READING: ", "Sources"]
+)
+def test_reference_titles(title):
+    assert markup.is_reference_title(title)
+    assert not markup.is_reference_title("Reading the chart")

@@ -155,7 +155,8 @@ def render_content(content: Content, problems: list[str]) -> None:
                 rendered = markup.render(
                     section.body,
                     resolve=resolve,
-                    glossary=glossary,
+                    # A list of sources: no term tooltips inside citations.
+                    glossary=None if markup.is_reference_title(section.title) else glossary,
                     seen_terms=seen,
                     id_prefix=f"{section.anchor}-",
                 )
