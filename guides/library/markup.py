@@ -50,6 +50,8 @@ REFERENCE_TITLES = {"further reading", "references", "sources", "bibliography", 
 
 def is_reference_title(title: str) -> bool:
     return " ".join(title.casefold().split()).rstrip(".:") in REFERENCE_TITLES
+
+
 TAG = re.compile(r"(<[^>]*>)")
 BLOCK_TAG = re.compile(
     r"</?(?:p|li|h[1-6]|tr|td|th|div|br|ul|ol|dl|dd|dt|table|thead|tbody|tfoot|caption"
