@@ -257,3 +257,17 @@ def test_export_and_import_keep_an_examples_charts(author, example):
     del row["charts"]
     import_data(data)
     assert not LocalExample.objects.get(uid=row["uid"]).charts.exists()
+
+
+def test_an_administrator_sees_an_examples_charts_with_a_link_to_change_them(author, example):
+    add_chart(csrf_client(author), example)
+    chart = ExampleChart.objects.get(example=example)
+    admin = make_user("ada_admin", is_staff=True, is_superuser=True)
+    client = csrf_client(admin)
+    page = client.get(f"/admin/examples/localexample/{example.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Echo waits, weekly" in html and chart.finding[:40] in html
+    assert f'href="/examples/{example.pk}/charts/{chart.pk}/"' in html
+    # Seen, not changed there: the chart's fields are not inputs of the admin's form.
+    assert 'name="charts-0-data"' not in html and 'name="charts-0-title"' not in html
