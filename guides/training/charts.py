@@ -31,7 +31,15 @@ from guides.training.views.access import refused, why_not_edit
 
 
 class ChartItemForm(Labelled, forms.Form):
+    NEW = "new"
+
     module = forms.CharField(label="Module", max_length=20)
+    new_title = forms.CharField(
+        label="Title of the new module",
+        max_length=200,
+        required=False,
+        help_text="Only when you choose “A new module”. It is private until you share it.",
+    )
     title = forms.CharField(label="Heading", max_length=300)
     text = forms.CharField(
         label="What the chart shows, for the handout (optional)",
@@ -46,16 +54,24 @@ class ChartItemForm(Labelled, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_module(self) -> Module:
+    def clean_module(self) -> Module | str:
         value = self.cleaned_data["module"]
+        if value == self.NEW:
+            return self.NEW
         module = (
             Module.objects.owned_by(self.user).filter(pk=int(value)).first()
             if is_id(value)
             else None
         )
         if module is None:
-            raise ValidationError("Choose one of your modules.", code="module")
+            raise ValidationError("Choose one of your modules, or a new one.", code="module")
         return module
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("module") == self.NEW and not (data.get("new_title") or "").strip():
+            self.add_error("new_title", "Give the new module a title.")
+        return data
 
 
 def _settings(data: dict) -> dict[str, str]:
@@ -79,6 +95,10 @@ def chart_to_module(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             module = form.cleaned_data["module"]
             with transaction.atomic():
+                if module == ChartItemForm.NEW:
+                    module = Module.objects.create(
+                        owner=request.user, title=form.cleaned_data["new_title"].strip()
+                    )
                 if module.items.count() >= MAX_MODULE_ITEMS:
                     form.add_error(None, f"A module can hold at most {MAX_MODULE_ITEMS} items.")
                 else:
@@ -96,7 +116,10 @@ def chart_to_module(request: HttpRequest) -> HttpResponse:
                     return redirect(f"{module.get_absolute_url()}#item-{item.pk}")
     else:
         title = chart.title or ("Run chart" if chart.analysis.chart == "run" else "XmR chart")
-        form = ChartItemForm(user=request.user, initial={"title": title})
+        form = ChartItemForm(
+            user=request.user,
+            initial={"title": title, "module": "" if modules else ChartItemForm.NEW},
+        )
     drawn = draw(chart, id_prefix="chart-item-preview")
     return render(
         request,

@@ -97,7 +97,7 @@ def test_only_trainers_add_charts_and_only_to_their_own_modules(trainer, module)
     Module.objects.create(owner=other, title="Tom's own")
     response = add_chart(csrf_client(other), module)
     assert response.status_code == 400
-    assert "Choose one of your modules." in response.content.decode()
+    assert "Choose one of your modules, or a new one." in response.content.decode()
     assert not module.items.exists()
 
 
@@ -106,3 +106,50 @@ def test_a_chart_that_cannot_be_drawn_is_sent_back_to_the_maker(trainer, module)
     response = post(client, "/modules/add-chart/", {**SETTINGS, "data": "no numbers"})
     assert response.status_code == 302 and response["Location"] == "/run-chart/"
     assert not ModuleItem.objects.exists()
+
+
+def test_a_chart_goes_into_a_new_module_made_on_the_way(trainer, module):
+    client = csrf_client(trainer)
+    html = post(client, "/modules/add-chart/", SETTINGS).content.decode()
+    assert '<option value="new">A new module</option>' in html
+    # "A new module" without a title: the form again, with everything kept.
+    new = {"module": "new", "new_title": "  "}
+    response = post(
+        client,
+        "/modules/add-chart/",
+        {
+            **SETTINGS,
+            "save": "1",
+            "title": "Clinic waits",
+            "text": "Ask the group what **changed** in week 21.",
+            **new,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the new module a title." in html and "Ask the group what" in html
+    assert Module.objects.filter(owner=trainer).count() == 1
+    new["new_title"] = "Charts for ward teams"
+    response = post(
+        client,
+        "/modules/add-chart/",
+        {
+            **SETTINGS,
+            "save": "1",
+            "title": "Clinic waits",
+            "text": "Ask the group what **changed** in week 21.",
+            **new,
+        },
+    )
+    made = Module.objects.get(owner=trainer, title="Charts for ward teams")
+    (item,) = made.items.all()
+    assert response["Location"] == f"/modules/{made.pk}/#item-{item.pk}"
+    assert item.kind == ItemKind.CHART and not module.items.exists()
+    assert made.visibility == Module._meta.get_field("visibility").default
+
+
+def test_someone_with_no_modules_is_offered_a_new_one(trainer):
+    client = csrf_client(trainer)
+    html = post(client, "/modules/add-chart/", SETTINGS).content.decode()
+    assert '<option value="new" selected>A new module</option>' in html
+    assert 'name="new_title"' in html
