@@ -509,3 +509,22 @@ def test_a_sections_handout_includes_its_examples_when_the_trainer_ticks_it():
             "Include local examples"
             not in client.get(f"/modules/{module.pk}/items/{other.pk}/edit/").content.decode()
         )
+
+
+def test_examples_saved_before_result_lines_get_theirs_from_their_results():
+    """Migration examples 0007 fills result_line for rows saved before it existed."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from guides.examples.models import LocalExample
+
+    fill = importlib.import_module("guides.examples.migrations.0007_fill_result_lines").fill
+    old = make_example(None, results="Waits fell from 12 to 4.5 weeks. Then they held.")
+    untouched = make_example(None, results="")
+    LocalExample.objects.filter(pk__in=[old.pk, untouched.pk]).update(result_line="")
+    fill(django_apps, None)
+    old.refresh_from_db()
+    untouched.refresh_from_db()
+    assert old.result_line == "Waits fell from 12 to 4.5 weeks."
+    assert untouched.result_line == ""
