@@ -168,7 +168,13 @@ def test_every_page_after_the_cover_has_the_running_header_and_footer(trainer, o
     total = len(pages)
     assert total > 8
     version = ContentVersion.objects.first().label
-    review = date_format(handouts.add_months(timezone.localdate(), 12), "j F Y")
+    # The soonest of a year from today and the review dates of the tool and guide it prints.
+    soonest = min(
+        handouts.add_months(timezone.localdate(), 12),
+        Tool.objects.get(slug="run-charts").review_due,
+        Guide.objects.get(slug="measurement-for-improvement").review_due,
+    )
+    review = date_format(soonest, "j F Y")
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {total}" in text, number
         assert f"Content version {version} · Review by {review}" in text, number
@@ -649,3 +655,28 @@ def test_the_fetcher_finds_the_hashed_stylesheet_after_collectstatic(settings, t
     pages = pages_of(handouts.write_pdf(html, base_url=BASE, fetcher=fetcher))
     assert fetcher.served == [BASE.rstrip("/") + hashed]
     assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+def test_a_modules_review_date_is_the_soonest_of_its_contents_or_a_year(trainer):
+    """A printed module is checked against the site when the first guide or tool it
+    prints is due a review, or a year after printing if that comes sooner."""
+    a_year = handouts.add_months(timezone.localdate(), 12)
+    Guide.objects.update(review_due=a_year + datetime.timedelta(days=400))
+    Tool.objects.update(review_due=a_year + datetime.timedelta(days=400))
+    module = rich_module(trainer)
+    edition = {"edition": handouts.TRAINER, "base_url": BASE}
+    assert handouts.module_handout(module, **edition).review_by == a_year
+    soon = timezone.localdate() + datetime.timedelta(days=40)
+    Tool.objects.filter(slug="run-charts").update(review_due=soon)
+    module = Module.objects.get(pk=module.pk)
+    assert handouts.module_handout(module, **edition).review_by == soon
+    # Both editions print the tool, so both say so.
+    participant = {"edition": handouts.PARTICIPANT, "base_url": BASE}
+    assert handouts.module_handout(module, **participant).review_by == soon
+    # A tool that has since been removed from the library no longer counts.
+    module.items.filter(kind=ItemKind.TOOL).update(tool=None)
+    assert handouts.module_handout(Module.objects.get(pk=module.pk), **edition).review_by == a_year
+    Tool.objects.filter(slug="run-charts").update(review_due=soon)
+    module = rich_module(trainer)
+    html = handouts.render_html(handouts.module_handout(module, **edition), pdf=False)
+    assert f'<dt>Review by</dt><dd class="review-date">{date_format(soon, "j F Y")}</dd>' in html

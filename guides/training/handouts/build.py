@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,12 +23,14 @@ from guides.library.worksheets import Sheet
 from guides.training.charts import chart_html
 from guides.training.handouts.document import (
     EDITIONS,
+    REVIEW_MONTHS,
     TRAINER,
     AppendixTerm,
     Block,
     Handout,
     HandoutItem,
     absolute,
+    add_months,
     version_label,
 )
 from guides.training.handouts.limits import check_size
@@ -459,7 +463,26 @@ def module_handout(module: Module, *, edition: str, base_url: str) -> Handout:
         terms=collect_terms(printed, terms, press, f"{module.objectives} {notes.text}"),
         glossary_address=absolute(base_url, reverse("library:glossary")),
         content_version=version_label(version),
+        review_due=_soonest_review(items, trainer),
     )
+
+
+def _soonest_review(items: list[ModuleItem], trainer: bool) -> date | None:
+    """A module's printed copy is checked against the site by the soonest review date of
+    the guides and tools it prints, or a year after printing when that comes first."""
+    dues = []
+    for item in items:
+        if item.missing or (item.trainer_only and not trainer):
+            continue
+        if item.kind == ItemKind.GUIDE:
+            dues.append(item.guide.review_due)
+        elif item.kind == ItemKind.SECTION:
+            dues.append(item.section.guide.review_due)
+        elif item.kind == ItemKind.TOOL:
+            dues.append(item.tool.review_due)
+    soonest = min((d for d in dues if d), default=None)
+    a_year = add_months(timezone.localdate(), REVIEW_MONTHS)
+    return a_year if soonest is None else min(soonest, a_year)
 
 
 def guide_handout(guide: Guide, *, base_url: str) -> Handout:

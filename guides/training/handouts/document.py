@@ -17,7 +17,7 @@ TRAINER, PARTICIPANT = "trainer", "participant"
 EDITIONS = {TRAINER: "Trainer's edition", PARTICIPANT: "Participant's edition"}
 # A printed copy goes out of date: the footer says when to check it against the site. A
 # guide or tool handout uses the content's own review dates; a module, whose items have
-# their own dates, is checked this long after printing.
+# their own dates, by the soonest of them or this long after printing, whichever comes first.
 REVIEW_MONTHS = 12
 
 
