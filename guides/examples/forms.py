@@ -183,7 +183,11 @@ class ExampleForm(Labelled, forms.ModelForm):
         if self.instance.step_tool_id:
             ids.append(str(self.instance.step_tool_id))
         wanted = [int(i) for i in ids if str(i).isdigit()]
-        tools = {t.pk: t for t in Tool.objects.filter(pk__in=wanted).only("slug", "name", "steps")}
+        # Every tool's steps in the one query: the script offers any tool's when ticked.
+        self.all_tools = {
+            t.pk: t for t in Tool.objects.order_by("name").only("slug", "name", "steps")
+        }
+        tools = {pk: self.all_tools[pk] for pk in wanted if pk in self.all_tools}
         order = {pk: n for n, pk in enumerate(wanted)}
         self.step_choices: dict[str, tuple[Tool, str]] = {}
         groups = []
@@ -204,6 +208,22 @@ class ExampleForm(Labelled, forms.ModelForm):
     def choices_json(self) -> str:
         """For the page's script, in a data attribute (escaped like any other text)."""
         return json.dumps(self.choices_by_guide, separators=(",", ":"))
+
+    def steps_json(self) -> str:
+        """Every tool's steps as the step list offers them, and the tool the example
+        already names (offered whatever is ticked, as on the server), for the script
+        that refreshes the list when the guide or the ticked tools change."""
+        steps = {
+            str(tool.pk): [
+                tool.name,
+                [[f"{tool.slug}#{s['anchor']}", f"Step {s['number']}: {s['title']}"]
+                 for s in tool.steps],
+            ]
+            for tool in self.all_tools.values()
+            if tool.steps
+        }  # fmt: skip
+        kept = str(self.instance.step_tool_id or "")
+        return json.dumps({"tools": steps, "kept": kept}, separators=(",", ":"))
 
     def _lists(self, guide_id: int) -> dict[str, list]:
         return self.choices_by_guide.setdefault(str(guide_id), {"sections": [], "tools": []})

@@ -86,3 +86,30 @@ def test_an_example_added_from_a_step_is_published_and_shows_under_that_step(
     visitor.get_by_role("link", name=TITLE).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
     visitor.context.close()
+
+
+def test_the_step_list_follows_the_guide_and_the_ticked_tools(site, page, signed_in):
+    from guides.library.models import Guide, GuideTool, Tool
+
+    signed_in(make_staff("fac", "facilitator"))
+    guide = Guide.objects.get(slug="process-mapping")
+    theirs = set(GuideTool.objects.filter(guide=guide).values_list("tool_id", flat=True))
+    other = next(t for t in Tool.objects.order_by("name") if t.steps and t.pk not in theirs)
+    guide_tools = [t.name for t in Tool.objects.filter(pk__in=theirs).order_by("name") if t.steps]
+    page.goto(site + "/examples/new/")
+    steps = page.get_by_label("Step of a tool")
+
+    def groups() -> list[str]:
+        return steps.evaluate("s => Array.from(s.querySelectorAll('optgroup'), g => g.label)")
+
+    page.get_by_label("Guide", exact=True).select_option(value=str(guide.pk))
+    assert sorted(groups()) == sorted(guide_tools) and other.name not in groups()
+    if not page.locator(".all-tools").evaluate("d => d.open"):
+        page.locator(".all-tools summary").click()
+    page.get_by_label(other.name, exact=True).check()
+    assert other.name in groups()
+    first = f"{other.slug}#{other.steps[0]['anchor']}"
+    steps.select_option(first)
+    page.get_by_label(other.name, exact=True).uncheck()
+    assert other.name not in groups()
+    expect(steps).to_have_value("")  # a step no longer offered is not kept
