@@ -627,6 +627,49 @@ def test_data_urls_are_refused_even_in_trusted_html():
     assert len(fetcher.refused) == 1 and fetcher.refused[0].startswith("data:image/svg+xml")
 
 
+def test_the_garbage_collector_is_paused_while_weasyprint_works_and_resumed_after():
+    """write_pdf pauses Python's cyclic collector for the render (it costs a fifth of a
+    long handout's time) and always turns it back on, even when the render fails."""
+    import gc
+
+    from guides.training.handouts import pdf as pdf_module
+
+    seen = []
+
+    class Watching(type(handouts.static_only_fetcher(BASE))):
+        def fetch(self, url, headers=None):
+            seen.append(gc.isenabled())
+            return super().fetch(url, headers)
+
+    html = '<html><head><link rel="stylesheet" href="/static/css/handout.css"></head><p>x</p>'
+    assert gc.isenabled()
+    handouts.write_pdf(html, base_url=BASE, fetcher=Watching())
+    assert seen == [False] and gc.isenabled()
+
+    class Failing(Watching):
+        def fetch(self, url, headers=None):
+            raise KeyboardInterrupt  # not an error WeasyPrint swallows
+
+    with pytest.raises(KeyboardInterrupt):
+        handouts.write_pdf(html, base_url=BASE, fetcher=Failing())
+    assert gc.isenabled()
+
+    # Nested (renders in two threads at once): only the last one out resumes it, and a
+    # collector that was off before stays off.
+    with pdf_module.collector_paused():
+        with pdf_module.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf_module.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_fetcher_finds_the_hashed_stylesheet_after_collectstatic(settings, tmp_path):
     """In production `{% static %}` names a hashed copy in STATIC_ROOT: the PDF must
     still get its stylesheet (or it would lose its page numbers and headers)."""
