@@ -175,6 +175,24 @@ def test_every_page_after_the_cover_has_the_running_header_and_footer(trainer, o
         assert "Measurement morning Trainer's edition" in text, number
 
 
+def test_a_long_title_in_the_header_wraps_and_keeps_clear_of_the_edition(trainer):
+    """The header's margin boxes have set widths (handout.css): a title longer than its
+    three quarters of the line wraps there, whole, and the edition keeps its quarter."""
+    title = "A very long module title about measurement " * 4  # some 170 characters
+    module = Module.objects.create(owner=trainer, title=title.strip())
+    add(module, ItemKind.NOTE, title="Welcome", text="Hello.")
+    html = handouts.render_html(
+        handouts.module_handout(module, edition="trainer", base_url=BASE), pdf=True
+    )
+    reader = PdfReader(io.BytesIO(handouts.write_pdf(html, base_url=BASE)))
+    text = reader.pages[2].extract_text()  # after the cover and the contents
+    header = text.split("Hello.")[1].split("Content version")[0]  # read after the body
+    words = " ".join(header.replace("Trainer's edition", "").split())
+    assert words == " ".join(title.split())  # whole, in order, nothing over it
+    assert "Trainer's edition" in header
+    assert "\n" in header.strip()  # wrapped onto a second line
+
+
 def test_contents_page_numbers_point_at_the_right_pages(trainer, owner_client):
     module = rich_module(trainer)
     pages = pdf_of(owner_client, f"/modules/{module.pk}/handout.pdf?edition=participant")
