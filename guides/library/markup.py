@@ -200,7 +200,7 @@ class Glossary:
         self.entries = {e.slug: e for e in entries}
         self.exact: dict[str, str] = {}
         self.folded: dict[str, str] = {}
-        alternatives = []
+        alternatives: list[tuple[str, str]] = []  # (the form's first letter, its pattern)
         for entry in self.entries.values():
             for form in {entry.term, *entry.forms}:
                 form = " ".join(form.split())
@@ -210,13 +210,13 @@ class Glossary:
                 pattern = r"\s+".join(re.escape(part) for part in form.split(" "))
                 if is_abbreviation(form):
                     self.exact.setdefault(form, entry.slug)
-                    alternatives.append(pattern)
+                    alternatives.append((form[0].lower(), pattern))
                 else:
                     self.folded.setdefault(form.casefold(), entry.slug)
-                    alternatives.append(f"(?i:{pattern})")
-        alternatives.sort(key=len, reverse=True)
+                    alternatives.append((form[0].lower(), f"(?i:{pattern})"))
+        alternatives.sort(key=lambda alternative: len(alternative[1]), reverse=True)
         self.pattern = (
-            re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?:e?s)?(?![\w-])")
+            re.compile(r"(?<![\w-])(" + _by_first_letter(alternatives) + r")(?:e?s)?(?![\w-])")
             if alternatives
             else None
         )
@@ -225,6 +225,26 @@ class Glossary:
         matched = " ".join(matched.split())
         slug = self.exact.get(matched) or self.folded.get(matched.casefold())
         return self.entries.get(slug) if slug else None
+
+
+def _by_first_letter(alternatives: list[tuple[str, str]]) -> str:
+    """The alternatives as one regular expression that matches what "a|b|c..." matches,
+    in the same order of preference, but quicker: they are grouped by their first letter
+    behind a look-ahead for it, so at each word the engine tries the one group that can
+    match instead of every term in turn (several times quicker over a handout of all
+    the guides). Only for forms that start with an ASCII character, where a letter and
+    its capital are the only two characters that the look-ahead lets through; anything
+    else keeps the plain list."""
+    if not all(first.isascii() for first, _ in alternatives):
+        return "|".join(pattern for _, pattern in alternatives)
+    groups: dict[str, list[str]] = {}
+    for first, pattern in alternatives:  # the longest first, as before, in each group
+        groups.setdefault(first, []).append(pattern)
+    # A character that passes one group's look-ahead passes no other's, so the order
+    # of preference within a group is the whole order that can matter.
+    return "|".join(
+        f"(?=(?i:{re.escape(first)}))(?:{'|'.join(patterns)})" for first, patterns in groups.items()
+    )
 
 
 def is_abbreviation(form: str) -> bool:

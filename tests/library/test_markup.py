@@ -191,3 +191,48 @@ def test_fragment_links_get_the_prefix_of_the_ids_they_point_at_only_when_asked(
 
 def _levels(html: str) -> list[str]:
     return re.findall(r"<h([1-6])\b", html)
+
+
+def test_terms_grouped_by_first_letter_match_exactly_what_the_plain_list_matched(
+    monkeypatch,
+):
+    """Glossary.pattern groups the forms by first letter (for speed); every match, and
+    the form preferred where two could match, is the plain alternation's."""
+    entries = [
+        *glossary().entries.values(),
+        markup.TermEntry("process", "Process", "Steps.", (), "/glossary/process/"),
+        markup.TermEntry("pmap", "Process map", "A map.", (), "/glossary/pmap/"),
+        markup.TermEntry("pm", "PM", "Afternoon.", (), "/glossary/pm/"),
+        markup.TermEntry("day-case", "Day case", "In and out.", ("day-case",), "/g/day/"),
+    ]
+    text = (
+        "A process map, process maps and processes; PM or pm; Process\nMap; DNA, dna, "
+        "DNAs; a run-chart is not a Run chart's; A&E and a&e; day-case, Day cases; PDSA."
+    )
+    grouped = markup.Glossary(entries).pattern
+    assert "(?=(?i:p))" in grouped.pattern
+    monkeypatch.setattr(
+        markup, "_by_first_letter", lambda alternatives: "|".join(p for _, p in alternatives)
+    )
+    plain = markup.Glossary(entries).pattern
+    assert "(?=" not in plain.pattern
+    found = [(m.span(), m.group(0)) for m in grouped.finditer(text)]
+    assert found == [(m.span(), m.group(0)) for m in plain.finditer(text)]
+    assert [words for _, words in found] == [
+        "process map", "process maps", "processes", "PM", "Process\nMap", "DNA", "DNAs",
+        "Run chart", "A&E", "day-case", "Day cases", "PDSA",
+    ]  # fmt: skip
+
+
+def test_a_form_starting_with_a_non_ascii_letter_is_still_found():
+    terms = markup.Glossary(
+        [
+            markup.TermEntry("eclair", "Éclair", "A cake.", (), "/glossary/eclair/"),
+            markup.TermEntry("egg", "Egg", "Breakfast.", (), "/glossary/egg/"),
+        ]
+    )
+    assert [m.group(0) for m in terms.pattern.finditer("An éclair, an Éclair, eggs")] == [
+        "éclair",
+        "Éclair",
+        "eggs",
+    ]

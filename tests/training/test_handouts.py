@@ -181,6 +181,24 @@ def test_every_page_after_the_cover_has_the_running_header_and_footer(trainer, o
         assert "Measurement morning Trainer's edition" in text, number
 
 
+def test_a_long_title_in_the_header_wraps_and_keeps_clear_of_the_edition(trainer):
+    """The header's margin boxes have set widths (handout.css): a title longer than its
+    three quarters of the line wraps there, whole, and the edition keeps its quarter."""
+    title = "A very long module title about measurement " * 4  # some 170 characters
+    module = Module.objects.create(owner=trainer, title=title.strip())
+    add(module, ItemKind.NOTE, title="Welcome", text="Hello.")
+    html = handouts.render_html(
+        handouts.module_handout(module, edition="trainer", base_url=BASE), pdf=True
+    )
+    reader = PdfReader(io.BytesIO(handouts.write_pdf(html, base_url=BASE)))
+    text = reader.pages[2].extract_text()  # after the cover and the contents
+    header = text.split("Hello.")[1].split("Content version")[0]  # read after the body
+    words = " ".join(header.replace("Trainer's edition", "").split())
+    assert words == " ".join(title.split())  # whole, in order, nothing over it
+    assert "Trainer's edition" in header
+    assert "\n" in header.strip()  # wrapped onto a second line
+
+
 def test_contents_page_numbers_point_at_the_right_pages(trainer, owner_client):
     module = rich_module(trainer)
     pages = pdf_of(owner_client, f"/modules/{module.pk}/handout.pdf?edition=participant")
@@ -631,6 +649,49 @@ def test_data_urls_are_refused_even_in_trusted_html():
     pdf = handouts.write_pdf(html, base_url=BASE, fetcher=fetcher)
     assert pdf.startswith(b"%PDF-")
     assert len(fetcher.refused) == 1 and fetcher.refused[0].startswith("data:image/svg+xml")
+
+
+def test_the_garbage_collector_is_paused_while_weasyprint_works_and_resumed_after():
+    """write_pdf pauses Python's cyclic collector for the render (it costs a fifth of a
+    long handout's time) and always turns it back on, even when the render fails."""
+    import gc
+
+    from guides.training.handouts import pdf as pdf_module
+
+    seen = []
+
+    class Watching(type(handouts.static_only_fetcher(BASE))):
+        def fetch(self, url, headers=None):
+            seen.append(gc.isenabled())
+            return super().fetch(url, headers)
+
+    html = '<html><head><link rel="stylesheet" href="/static/css/handout.css"></head><p>x</p>'
+    assert gc.isenabled()
+    handouts.write_pdf(html, base_url=BASE, fetcher=Watching())
+    assert seen == [False] and gc.isenabled()
+
+    class Failing(Watching):
+        def fetch(self, url, headers=None):
+            raise KeyboardInterrupt  # not an error WeasyPrint swallows
+
+    with pytest.raises(KeyboardInterrupt):
+        handouts.write_pdf(html, base_url=BASE, fetcher=Failing())
+    assert gc.isenabled()
+
+    # Nested (renders in two threads at once): only the last one out resumes it, and a
+    # collector that was off before stays off.
+    with pdf_module.collector_paused():
+        with pdf_module.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf_module.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_fetcher_finds_the_hashed_stylesheet_after_collectstatic(settings, tmp_path):
