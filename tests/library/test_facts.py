@@ -178,10 +178,8 @@ def test_each_key_number_is_the_same_wherever_it_is_stated(fact):
     "fact", [f for f in facts()["numbers"] if "names" in f], ids=lambda f: f["fact"]
 )
 def test_named_parts_are_named_the_same_everywhere(fact):
-    for name in fact["in"]:
+    for name in fact.get("names_in", fact["in"]):
         text = " ".join(blocks(places()[name])).casefold()
-        if name.startswith("term:") and fact["fact"].startswith("factors"):
-            continue  # the glossary entry gives examples, not the list
         missing = [part for part in fact["names"] if part.casefold() not in text]
         assert not missing, f"{name} does not name {missing} ({fact['fact']})"
         assert len(fact["names"]) == fact["value"][0], fact["fact"]
@@ -254,6 +252,29 @@ def test_six_hats_plan_adds_up_to_the_session_length():
     minutes = [int(m) for row in rows for m in re.findall(r"\| (\d+) minutes\b", row)]
     assert len(minutes) == len(rows) >= 6, rows
     assert [sum(minutes)] == fact["value"]
+
+
+def number_fact(prefix: str) -> list:
+    (value,) = [f["value"] for f in facts()["numbers"] if f["fact"].startswith(prefix)]
+    return value
+
+
+def test_the_chart_maker_and_the_spc_tool_use_the_xmr_facts():
+    """The chart maker draws the limits, the near lines and the rules the content states."""
+    from guides.measurement.runchart import rules
+
+    (scale,) = number_fact("average moving ranges from the mean")
+    assert rules.XMR_SCALE == scale
+    assert rules.MIN_XMR_BASELINE == number_fact("points needed to set XmR")[0]
+    assert rules.DEFAULT_RULES["xmr"] == f"mdc{number_fact('points in an SPC run')[0]}"
+    # The two-sigma lines sit two thirds of the way out to the limits.
+    near = [
+        float(m)
+        for s in sentences(places()["tool:spc-charts"])
+        if re.search(r"two-sigma|two-thirds", s)
+        for m in re.findall(r"(\d+\.\d+) × average moving range", s)
+    ]
+    assert near and set(near) == {round(scale * 2 / 3, 2)}, near
 
 
 # The runs table -------------------------------------------------------------------------
