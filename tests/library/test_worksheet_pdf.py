@@ -123,3 +123,17 @@ def test_the_handout_pdf_fetches_the_templates_stylesheet_and_nothing_else(setti
     handouts.write_pdf(html, base_url=BASE, fetcher=fetcher)
     assert fetcher.served == [BASE + path for path in sheets]
     assert fetcher.refused == []
+
+
+def test_the_handout_stylesheets_print_without_warnings(caplog):
+    """WeasyPrint reads every rule of the handout's stylesheets (a media query it cannot
+    read, such as one without a media type, is dropped with a warning on every PDF)."""
+    import logging
+
+    tool = Tool.objects.get(slug="demand-and-capacity-tables")
+    html = handouts.render_html(handouts.tool_handout(tool, base_url=BASE), pdf=True)
+    assert "tools.css" in html and "handout.css" in html
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        layout(html)
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+    assert not warnings, warnings
