@@ -21,6 +21,7 @@ AUTHENTICATION_BACKENDS point here).
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -60,16 +61,8 @@ def read_with_token(request: HttpRequest) -> Iterator[str]:
     ):
         yield caching.current_token()
         return
-    from guides.core.models import SiteVersion
-
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT (SELECT token FROM {quote(SiteVersion._meta.db_table)} WHERE id = 1), "
-        f"(SELECT session_data FROM {quote(model._meta.db_table)} "
-        "WHERE session_key = %s AND expire_date > %s)"
-    )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    row = caching.first_query(sql, [key, now])
+    row = caching.first_query(_token_and_session_sql(), [key, now])
     reset = _read.set((key, row[1]))
     try:
         yield row[0] or ""
@@ -77,9 +70,25 @@ def read_with_token(request: HttpRequest) -> Iterator[str]:
         _read.reset(reset)
 
 
-class SessionStore(db.SessionStore):
-    _sql: str | None = None
+@functools.cache
+def _session_sql(alias: str) -> str:
+    table = connections[alias].ops.quote_name(SessionStore.get_model_class()._meta.db_table)
+    return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
 
+
+@functools.cache
+def _token_and_session_sql() -> str:
+    from guides.core.models import SiteVersion
+
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT (SELECT token FROM {quote(SiteVersion._meta.db_table)} WHERE id = 1), "
+        f"(SELECT session_data FROM {quote(SessionStore.get_model_class()._meta.db_table)} "
+        "WHERE session_key = %s AND expire_date > %s)"
+    )
+
+
+class SessionStore(db.SessionStore):
     def load(self) -> dict[str, Any]:
         data = super().load()
         if data.get(BACKEND_SESSION_KEY) == EARLIER_BACKEND:
@@ -98,15 +107,11 @@ class SessionStore(db.SessionStore):
                 self._session_key = None
                 return None
             return self.model(session_key=key, session_data=read[1])
-        connection = connections[router.db_for_read(self.model)]
-        if SessionStore._sql is None:
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            SessionStore._sql = (
-                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
-            )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(SessionStore._sql, [key, now])
+        alias = router.db_for_read(self.model)
+        database = connections[alias]
+        now = database.ops.adapt_datetimefield_value(timezone.now())
+        with database.cursor() as cursor:
+            cursor.execute(_session_sql(alias), [key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None

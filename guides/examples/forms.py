@@ -21,6 +21,14 @@ from guides.library.glossary import current_glossary
 from guides.library.models import Guide, GuideTool, Section, Tool
 
 
+def step_options(tool: Tool) -> list[tuple[str, str]]:
+    """A tool's steps as the step list offers them: ("<tool slug>#<step anchor>", label)."""
+    return [
+        (f"{tool.slug}#{step['anchor']}", f"Step {step['number']}: {step['title']}")
+        for step in tool.steps
+    ]
+
+
 class ExampleForm(Labelled, forms.ModelForm):
     """Add or edit a local example. The status, the author and the dates are never taken
     from the form: the views set them."""
@@ -192,11 +200,9 @@ class ExampleForm(Labelled, forms.ModelForm):
         self.step_choices: dict[str, tuple[Tool, str]] = {}
         groups = []
         for tool in sorted(tools.values(), key=lambda t: order[t.pk]):
-            options = []
-            for step in tool.steps:
-                value = f"{tool.slug}#{step['anchor']}"
-                self.step_choices[value] = (tool, step["anchor"])
-                options.append((value, f"Step {step['number']}: {step['title']}"))
+            options = step_options(tool)
+            for value, _ in options:
+                self.step_choices[value] = (tool, value.split("#", 1)[1])
             if options:
                 groups.append((tool.name, options))
         self.fields["tool_step"].widget.choices = [("", "None (no particular step)"), *groups]
@@ -214,14 +220,10 @@ class ExampleForm(Labelled, forms.ModelForm):
         already names (offered whatever is ticked, as on the server), for the script
         that refreshes the list when the guide or the ticked tools change."""
         steps = {
-            str(tool.pk): [
-                tool.name,
-                [[f"{tool.slug}#{s['anchor']}", f"Step {s['number']}: {s['title']}"]
-                 for s in tool.steps],
-            ]
+            str(tool.pk): [tool.name, step_options(tool)]
             for tool in self.all_tools.values()
             if tool.steps
-        }  # fmt: skip
+        }
         kept = str(self.instance.step_tool_id or "")
         return json.dumps({"tools": steps, "kept": kept}, separators=(",", ":"))
 

@@ -120,26 +120,38 @@ def section_examples(context: Context, section: Section) -> str:
         context.render_context[key] = examples_by_section(section.guide_id)
     examples = context.render_context[key].get(section.anchor, [])
     guide_slug = context["guide"].slug if "guide" in context else section.guide.slug
-    query = {"guide": guide_slug, "section": section.anchor}
-    # Who may add is personal: made per request, also on a signed-in page's shell.
+    query = urlencode({"guide": guide_slug, "section": section.anchor})
+    return _examples_here(context, examples, query, add_title=section.title)
+
+
+def _examples_here(
+    context: Context,
+    examples: list[LocalExample],
+    query: str,
+    *,
+    add_title: str,
+    step: dict | None = None,
+) -> str:
+    """A section's or a step's examples opening in place, with "Add a local example
+    here" (who may add is personal: made per request, also on a signed-in page's shell)."""
     add_here = personal.part(
         context,
         "examples:add-here",
-        add_url=f"{reverse('examples:new')}?{urlencode(query)}",
-        title=section.title,
+        add_url=f"{reverse('examples:new')}?{query}",
+        title=add_title,
         alone=not examples,
     )
     if not examples:
         return add_here
     total = examples[0].section_total
     return render_to_string(
-        "examples/_section_panel.html",
+        "examples/_examples_here.html",
         {
-            "section": section,
+            "step": step,
             "examples": examples,
             "total": total,
             "more": total - len(examples),
-            "list_url": f"{reverse('examples:list')}?{urlencode(query)}",
+            "list_url": f"{reverse('examples:list')}?{query}",
             "add_here": add_here,
         },
         request=context.get("request"),
@@ -177,29 +189,8 @@ def step_examples(context: Context, step: dict) -> str:
         context.render_context[key] = examples_by_step(tool.pk)
     examples = context.render_context[key].get(step["anchor"], [])
     query = urlencode({"tool": tool.slug, "step": step["anchor"]})
-    # Who may add is personal: made per request, also on a signed-in page's shell.
-    add_here = personal.part(
-        context,
-        "examples:add-here",
-        add_url=f"{reverse('examples:new')}?{query}",
-        title=f"step {step['number']}, {step['title']}",
-        alone=not examples,
-    )
-    if not examples:
-        return add_here
-    total = examples[0].section_total
-    return render_to_string(
-        "examples/_step_panel.html",
-        {
-            "step": step,
-            "examples": examples,
-            "total": total,
-            "more": total - len(examples),
-            "list_url": f"{reverse('examples:list')}?{query}",
-            "add_here": add_here,
-        },
-        request=context.get("request"),
-    )
+    title = f"step {step['number']}, {step['title']}"
+    return _examples_here(context, examples, query, add_title=title, step=step)
 
 
 def contents_entry(context: Context, guide: Guide) -> str:

@@ -33,10 +33,12 @@ def module(trainer):
 
 
 def add_chart(client, module, **extra):
+    """Post the chart form for `module` (a Module, or "new" for a new one)."""
+    chosen = module if isinstance(module, str) else str(module.pk)
     return post(
         client,
         "/modules/add-chart/",
-        {**SETTINGS, "save": "1", "module": str(module.pk), "title": "Clinic waits",
+        {**SETTINGS, "save": "1", "module": chosen, "title": "Clinic waits",
          "text": "Ask the group what **changed** in week 21.", **extra},
     )  # fmt: skip
 
@@ -113,34 +115,12 @@ def test_a_chart_goes_into_a_new_module_made_on_the_way(trainer, module):
     html = post(client, "/modules/add-chart/", SETTINGS).content.decode()
     assert '<option value="new">A new module</option>' in html
     # "A new module" without a title: the form again, with everything kept.
-    new = {"module": "new", "new_title": "  "}
-    response = post(
-        client,
-        "/modules/add-chart/",
-        {
-            **SETTINGS,
-            "save": "1",
-            "title": "Clinic waits",
-            "text": "Ask the group what **changed** in week 21.",
-            **new,
-        },
-    )
+    response = add_chart(client, "new", new_title="  ")
     assert response.status_code == 400
     html = response.content.decode()
     assert "Give the new module a title." in html and "Ask the group what" in html
     assert Module.objects.filter(owner=trainer).count() == 1
-    new["new_title"] = "Charts for ward teams"
-    response = post(
-        client,
-        "/modules/add-chart/",
-        {
-            **SETTINGS,
-            "save": "1",
-            "title": "Clinic waits",
-            "text": "Ask the group what **changed** in week 21.",
-            **new,
-        },
-    )
+    response = add_chart(client, "new", new_title="Charts for ward teams")
     made = Module.objects.get(owner=trainer, title="Charts for ward teams")
     (item,) = made.items.all()
     assert response["Location"] == f"/modules/{made.pk}/#item-{item.pk}"
