@@ -25,7 +25,8 @@ def collected(settings, tmp_path: Path) -> Path:
 @pytest.mark.django_db
 def test_the_module_script_imports_hashed_copies_that_are_cached_for_good(collected):
     page = Client().get("/").content.decode()
-    found = re.search(r'<script type="module" src="/static/(js/nhsuk-init\.[0-9a-f]{12}\.js)"', page)
+    tag = r'<script type="module" src="/static/(js/nhsuk-init\.[0-9a-f]{12}\.js)"'
+    found = re.search(tag, page)
     assert found, "the page should name the hashed copy of the module script"
     script = (collected / found.group(1)).read_text()
     imports = IMPORT.findall(script)
@@ -37,6 +38,7 @@ def test_the_module_script_imports_hashed_copies_that_are_cached_for_good(collec
         url = "/static/" + target.resolve().relative_to(collected.resolve()).as_posix()
         response = Client().get(url)
         assert response.status_code == 200
-        assert "immutable" in response["Cache-Control"] or "max-age=315360000" in response[
-            "Cache-Control"
-        ], response["Cache-Control"]
+        assert (
+            "immutable" in response["Cache-Control"]
+            or "max-age=315360000" in response["Cache-Control"]
+        ), response["Cache-Control"]
