@@ -370,12 +370,19 @@ URL_DROPPED = re.compile(r"[\t\n\r]")
 URL_LEADING = re.compile(r"^[\x00-\x20]+")
 
 
+# "http:" or "https:" with no "//" after it: a browser reads "https:evil.example" as the
+# host evil.example from a page whose own scheme differs, and as a path from one whose
+# scheme is the same, so what it points at depends on where it is shown.
+WEB_SCHEME_WITHOUT_HOST = re.compile(r"^https?:(?!//)", re.IGNORECASE)
+
+
 def _no_protocol_relative(tag: str, attribute: str, value: str) -> str | None:
     """Relative links stay; anything a browser would read as another host does not:
-    "//evil.example", and its disguises ("\\/evil.example", "/<tab>/evil.example")."""
+    "//evil.example", and its disguises ("\\/evil.example", "/<tab>/evil.example",
+    "https:evil.example"). A full address ("https://...") says where it goes, and stays."""
     if attribute in ("href", "src"):
         seen = URL_LEADING.sub("", URL_DROPPED.sub("", value)).replace("\\", "/")
-        if seen.startswith("//"):
+        if seen.startswith("//") or WEB_SCHEME_WITHOUT_HOST.match(seen):
             return None
     return value
 

@@ -29,6 +29,10 @@ from tests.factories import csrf_client, make_example, make_user, post
         "/\n/evil.example/x",
         " //evil.example/x",
         "\t\\/evil.example/x",
+        "https:evil.example/x",
+        "HTTP:evil.example/x",
+        "https:/evil.example/x",
+        "ht\ttps:evil.example/x",
     ],
 )
 def test_disguised_protocol_relative_links_are_dropped(href):
@@ -37,8 +41,11 @@ def test_disguised_protocol_relative_links_are_dropped(href):
     assert "evil" not in clean
 
 
-@pytest.mark.parametrize("href", ["/guides/process-mapping/", "#step-2", "notes/1", "/a//b"])
-def test_relative_links_stay(href):
+@pytest.mark.parametrize(
+    "href",
+    ["/guides/process-mapping/", "#step-2", "notes/1", "/a//b", "https://www.england.nhs.uk/x"],
+)
+def test_relative_links_and_full_addresses_stay(href):
     assert f'href="{href}"' in markup.sanitise(f'<a href="{href}">x</a>')
 
 
