@@ -1,6 +1,5 @@
 """Browsing pages, the JSON API and the health check, on the real content."""
 
-import re
 from datetime import date, datetime
 
 import pytest
@@ -9,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from guides.library.models import GlossaryTerm, Guide, Side, Tool
+from guides.library.models import GlossaryTerm, Guide, Tool
 from tests.factories import grow_content
 
 pytestmark = pytest.mark.django_db
@@ -30,22 +29,6 @@ def test_home_lists_all_eleven_guides_grouped_by_side(client):
         assert guide.get_absolute_url() in html
         assert escape(guide.purpose) in html
     assert html.index("Systems and process") < html.index("People and culture")
-
-
-def test_home_names_each_side_once_with_its_guides_in_number_order(client):
-    html = client.get("/").content.decode()
-    headings = re.findall(r'<h2 id="side-\d+">([^<]+)</h2>', html)
-    assert len(headings) == len(set(headings)) == Guide.objects.values("side").distinct().count()
-    parts = re.split(r'<h2 id="side-\d+">', html)[1:]
-    for heading, part in zip(headings, parts, strict=True):
-        part = part.split("</ol>", 1)[0]
-        side = next(v for v, label in Side.choices if label == heading)
-        wanted = list(Guide.objects.filter(side=side).order_by("number"))
-        numbers = [int(n) for n in re.findall(r'<li class="card" value="(\d+)">', part)]
-        assert numbers == [g.number for g in wanted]
-        assert [part.index(g.get_absolute_url()) for g in wanted] == sorted(
-            part.index(g.get_absolute_url()) for g in wanted
-        )
     assert 'role="search"' in html
     assert reverse("library:glossary") in html
 

@@ -20,14 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     guides = list(
         Guide.objects.only("number", "slug", "title", "purpose", "side").order_by("number")
     )
-    # One group a side, each heading once, in the order the sides first appear; within a
-    # group the guides keep their numbers and their order (Systems and process: 1, 2, 3,
-    # 6, 7, 8). Each card shows its number, so "guide 7" is still easy to find.
+    # In their published order, 1 to 11: each run of guides on the same side is a group,
+    # so the groups never reorder the numbers.
     labels = dict(Side.choices)
-    by_side: dict[str, list[Guide]] = {}
-    for guide in guides:
-        by_side.setdefault(guide.side, []).append(guide)
-    sides = [(labels.get(side, side), members) for side, members in by_side.items()]
+    sides = [(labels.get(side, side), list(run)) for side, run in groupby(guides, lambda g: g.side)]
     return render(
         request,
         "library/home.html",
