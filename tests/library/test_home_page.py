@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from guides.library.models import Guide
+from guides.library.models import Guide, Side
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,37 @@ def test_the_guides_are_numbered_in_published_order_across_the_groups():
     sides = list(Guide.objects.order_by("number").values_list("side", flat=True))
     changes = 1 + sum(1 for a, b in zip(sides, sides[1:], strict=False) if a != b)
     assert html.count('<section class="side"') == changes
+
+
+def test_no_two_group_headings_are_the_same_and_each_names_its_guides():
+    html = Client().get("/").content.decode()
+    headings = re.findall(r'<h2 id="side-\d+">([^<]+)</h2>', html)
+    assert len(headings) == len(set(headings)) > 1
+    parts = re.split(r'<h2 id="side-\d+">', html)[1:]
+    for heading, part in zip(headings, parts, strict=True):
+        numbers = re.findall(r'<span class="guide-number">(\d+)</span>', part.split("</ol>")[0])
+        first, last = numbers[0], numbers[-1]
+        if len(numbers) == 1:
+            assert heading.endswith(f": guide {first}")
+        elif len(numbers) == 2:
+            assert heading.endswith(f": guides {first} and {last}")
+        else:
+            assert heading.endswith(f": guides {first} to {last}")
+        side = Guide.objects.get(number=int(first)).get_side_display()
+        assert heading.startswith(side + ": ")
+
+
+def test_a_lone_guide_on_its_side_is_named_alone(settings):
+    Guide.objects.filter(number=5).update(side=Side.SYSTEMS)
+    Guide.objects.filter(number__in=[6, 7, 8]).update(side=Side.PEOPLE)
+    html = Client().get("/").content.decode()
+    headings = re.findall(r'<h2 id="side-\d+">([^<]+)</h2>', html)
+    assert headings == [
+        "Systems and process: guides 1 to 3",
+        "People and culture: guide 4",
+        "Systems and process: guide 5",
+        "People and culture: guides 6 to 11",
+    ]
 
 
 def test_the_home_page_has_one_search_box():

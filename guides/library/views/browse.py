@@ -22,13 +22,29 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     # In their published order, 1 to 11: each run of guides on the same side is a group,
     # so the groups never reorder the numbers.
+    # A side can come back later in the order, so each heading names its guides too
+    # ("Systems and process: guides 1 to 3", then "... guides 6 to 8"), never the same
+    # heading twice.
     labels = dict(Side.choices)
-    sides = [(labels.get(side, side), list(run)) for side, run in groupby(guides, lambda g: g.side)]
+    sides = []
+    for side, run in groupby(guides, lambda g: g.side):
+        members = list(run)
+        sides.append((f"{labels.get(side, side)}: {_guide_numbers(members)}", members))
     return render(
         request,
         "library/home.html",
         {"sides": sides, "guide_count": len(guides), "start_here": _start_here(guides)},
     )
+
+
+def _guide_numbers(run: list[Guide]) -> str:
+    """ "guide 4", "guides 4 and 5" or "guides 1 to 3" for a run of guides in order."""
+    first, last = run[0].number, run[-1].number
+    if len(run) == 1:
+        return f"guide {first}"
+    if len(run) == 2:
+        return f"guides {first} and {last}"
+    return f"guides {first} to {last}"
 
 
 # "New to improvement? Start here": the essentials in the order a newcomer needs them.
