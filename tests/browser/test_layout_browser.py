@@ -148,3 +148,22 @@ def test_the_glossary_filters_and_keeps_its_letters_in_view(site, page, viewport
     box = page.get_by_role("navigation", name="Glossary letters").bounding_box()
     assert 0 <= box["y"] < 10, box
     assert overflow(page) == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/tools/"])
+def test_cards_side_by_side_are_the_same_height(site, page, viewport, path):
+    """In a row of cards every card reaches the row's foot: the grid's gap spaces them,
+    and no list margin shortens all but the last of each list."""
+    page.goto(site + path)
+    boxes = page.evaluate(
+        """[...document.querySelectorAll('.guide-list > li, .card-grid > li')].map(e => {
+             const r = e.getBoundingClientRect();
+             return [Math.round(r.top), Math.round(r.bottom)];
+           })"""
+    )
+    assert len(boxes) > 3
+    rows: dict[int, set[int]] = {}
+    for top, bottom in boxes:
+        rows.setdefault(top, set()).add(bottom)
+    uneven = {top: bottoms for top, bottoms in rows.items() if len(bottoms) > 1}
+    assert not uneven, f"cards in one row end at different heights: {uneven}"
