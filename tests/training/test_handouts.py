@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from pypdf import PdfReader
 
+from guides.library import markup
+from guides.library.glossary import glossary_for
 from guides.library.models import ContentVersion, GlossaryTerm, Guide, Tool
 from guides.training import handouts
 from guides.training.models import ItemKind, Module, ModuleVisibility
@@ -79,7 +81,9 @@ def pages_of(pdf: bytes) -> list[str]:
 
 
 def lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """The page's lines, without the bullet a list item's line starts with."""
+    stripped = (line.strip().removeprefix("\u2022").strip() for line in text.splitlines())
+    return [line for line in stripped if line]
 
 
 TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
@@ -427,6 +431,29 @@ def test_a_guides_handout_has_no_tooltips_unique_ids_and_headings_under_its_item
     assert outline.levels, "no headings in the items"
     for anchor, levels in outline.levels.items():
         assert min(levels) == top, (anchor, levels)
+
+
+@pytest.mark.parametrize("build", [guide_on_its_own, guide_in_a_module])
+def test_a_guides_further_reading_links_no_glossary_terms_as_on_its_page(build):
+    """A book's title ("Understanding Variation") is not jargon to explain."""
+    guide = Guide.objects.get(slug="measurement-for-improvement")
+    # A term the guide uses nowhere else, so only the references could link it.
+    term = GlossaryTerm.objects.get(slug="takt-time")
+    assert term.term.casefold() not in " ".join(s.body.casefold() for s in guide.sections.all())
+    book = f"- Someone A (2020). *{term.term} in practice*. A Publisher."
+    reading = guide.sections.get(title="Further reading")
+    reading.body = book
+    reading.save()
+    # The control: the same words under another title are linked.
+    assert markup.render(book, glossary=glossary_for(None)).terms == {term.slug}
+    handout = build(guide)
+    # A guide's sections are blocks of its item in a module, items of their own alone.
+    parts = [(b.title or item.title, str(b.html)) for item in handout.items for b in item.blocks]
+    reading_html = [html for title, html in parts if title == "Further reading"]
+    assert len(reading_html) == 1 and "in practice" in reading_html[0]
+    assert 'class="term"' not in reading_html[0]
+    assert any('class="term"' in html for title, html in parts)
+    assert term.term not in {t.term for t in handout.terms}
 
 
 def test_in_page_links_in_staff_text_reach_their_headings_on_paper(trainer):

@@ -68,13 +68,16 @@ class Press:
         top: int,
         seen: set[str] | None = None,
         content: bool = True,
+        title: str = "",
     ) -> markup.Rendered:
         """`content`: the library's own Markdown, whose internal links resolve as on the
-        site; text written by staff is rendered as its own pages render it, without."""
+        site; text written by staff is rendered as its own pages render it, without.
+        `title`: the part's title; a list of references ("Further reading") links no
+        glossary terms, as on the site, where a book's title is not jargon."""
         return markup.render(
             source,
             resolve=self.resolve if content else None,
-            glossary=self.glossary,
+            glossary=None if markup.is_reference_title(title) else self.glossary,
             seen_terms=seen,
             id_prefix=id_prefix,
             prefix_fragments=True,
@@ -90,8 +93,9 @@ class Press:
             seen: set[str] = set()
             for earlier in self.sections.get(section.guide_id, []):
                 self._linked_before[earlier.pk] = frozenset(seen)
+                glossary = None if markup.is_reference_title(earlier.title) else self.glossary
                 markup.render(
-                    earlier.body, resolve=self.resolve, glossary=self.glossary, seen_terms=seen
+                    earlier.body, resolve=self.resolve, glossary=glossary, seen_terms=seen
                 )
         return set(self._linked_before.get(section.pk, ()))
 
@@ -110,7 +114,11 @@ def _section(
     # The site's own ids behind the item's anchor: unique in the handout, and an in-page
     # link gets the same prefix, so it still lands.
     rendered = press.render(
-        section.body, id_prefix=f"{anchor}-{section.anchor}-", top=top, seen=seen
+        section.body,
+        id_prefix=f"{anchor}-{section.anchor}-",
+        top=top,
+        seen=seen,
+        title=section.title,
     )
     return HandoutItem(
         anchor=anchor,
@@ -119,8 +127,13 @@ def _section(
         title=section.title,
         address=absolute(press.base, section.get_absolute_url()),
         blocks=[Block("", safe(rendered))],
-        text=rendered.text,
+        text=_text_for_terms(section.title, rendered),
     )
+
+
+def _text_for_terms(title: str, rendered: markup.Rendered) -> str:
+    """What the appendix looks for terms in: a list of references has none to explain."""
+    return "" if markup.is_reference_title(title) else rendered.text
 
 
 def _tool(tool: Tool, anchor: str, press: Press, *, top: int) -> HandoutItem:
@@ -144,7 +157,8 @@ def _guide_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
     guide, base = item.guide, press.base
     sections, seen = press.sections.get(guide.pk, []), set()
     rendered = [
-        press.render(s.body, id_prefix=f"{anchor}-{s.anchor}-", top=4, seen=seen) for s in sections
+        press.render(s.body, id_prefix=f"{anchor}-{s.anchor}-", top=4, seen=seen, title=s.title)
+        for s in sections
     ]
     tools = press.tools.get(guide.pk, [])
     return HandoutItem(
@@ -163,7 +177,12 @@ def _guide_item(item: ModuleItem, anchor: str, press: Press) -> HandoutItem:
         links=[(t.name, absolute(base, t.get_absolute_url()), t.summary) for t in tools],
         links_heading="Tools in this guide",
         text=" ".join(
-            [guide.purpose, guide.summary, guide.plain_summary, *(r.text for r in rendered)]
+            [
+                guide.purpose,
+                guide.summary,
+                guide.plain_summary,
+                *(_text_for_terms(s.title, r) for s, r in zip(sections, rendered, strict=True)),
+            ]
         ),
     )
 
@@ -337,7 +356,8 @@ def collect_terms(
     items: list[HandoutItem], terms: list[GlossaryTerm], press: Press, extra_text: str = ""
 ) -> list[AppendixTerm]:
     """The glossary terms used anywhere in what is printed, A to Z: every use counts, not
-    only the first one that the web pages link."""
+    only the first one that the web pages link (but not in a list of references, whose
+    book titles are not jargon: see _text_for_terms)."""
     glossary = press.glossary
     used: set[str] = set()
     if glossary.pattern is not None:
