@@ -101,7 +101,13 @@ curl -fs -b "$JAR" -c "$JAR" -o /dev/null -H "Referer: $BASE/accounts/login/" \
 SESSION=$(awk '$6 == "sessionid" {print $7}' "$JAR")
 [ -n "$SESSION" ] || { echo "Could not sign in" >&2; exit 1; }
 curl -fs -H "Cookie: sessionid=$SESSION" "$BASE/examples/mine/" | grep -q "Sign out" \
-  || { echo "The session cookie does not sign in" >&2; exit 1; }
+  || {
+    echo "The session cookie does not sign in" >&2
+    curl -s -o /dev/null -w "GET /examples/mine/: %{http_code} %{redirect_url}\n" \
+      -H "Cookie: sessionid=$SESSION" "$BASE/examples/mine/" >&2
+    tail -20 "$WORK/gunicorn.log" >&2
+    exit 1
+  }
 
 # A different search every time, so that none is answered from the page cache.
 cat >"$WORK/search.lua" <<'LUA'
