@@ -52,6 +52,11 @@ def is_reference_title(title: str) -> bool:
     return " ".join(title.casefold().split()).rstrip(".:") in REFERENCE_TITLES
 
 
+def glossary_for_part(title: str, glossary: Glossary | None) -> Glossary | None:
+    """The glossary to link a part titled `title` with: none for a list of references."""
+    return None if is_reference_title(title) else glossary
+
+
 TAG = re.compile(r"(<[^>]*>)")
 BLOCK_TAG = re.compile(
     r"</?(?:p|li|h[1-6]|tr|td|th|div|br|ul|ol|dl|dd|dt|table|thead|tbody|tfoot|caption"

@@ -156,7 +156,7 @@ def render_content(content: Content, problems: list[str]) -> None:
                     section.body,
                     resolve=resolve,
                     # A list of sources: no term tooltips inside citations.
-                    glossary=None if markup.is_reference_title(section.title) else glossary,
+                    glossary=markup.glossary_for_part(section.title, glossary),
                     seen_terms=seen,
                     id_prefix=f"{section.anchor}-",
                 )

@@ -21,10 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
         Guide.objects.only("number", "slug", "title", "purpose", "side").order_by("number")
     )
     # In their published order, 1 to 11: each run of guides on the same side is a group,
-    # so the groups never reorder the numbers.
-    # A side can come back later in the order, so each heading names its guides too
-    # ("Systems and process: guides 1 to 3", then "... guides 6 to 8"), never the same
-    # heading twice.
+    # so the groups never reorder the numbers. A side comes back later in the order, so
+    # each heading names its guides too ("Systems and process: guides 1 to 3", then
+    # "... guides 6 to 8"), never the same heading twice.
     labels = dict(Side.choices)
     sides = []
     for side, run in groupby(guides, lambda g: g.side):

@@ -77,7 +77,7 @@ class Press:
         return markup.render(
             source,
             resolve=self.resolve if content else None,
-            glossary=None if markup.is_reference_title(title) else self.glossary,
+            glossary=markup.glossary_for_part(title, self.glossary),
             seen_terms=seen,
             id_prefix=id_prefix,
             prefix_fragments=True,
@@ -93,9 +93,11 @@ class Press:
             seen: set[str] = set()
             for earlier in self.sections.get(section.guide_id, []):
                 self._linked_before[earlier.pk] = frozenset(seen)
-                glossary = None if markup.is_reference_title(earlier.title) else self.glossary
                 markup.render(
-                    earlier.body, resolve=self.resolve, glossary=glossary, seen_terms=seen
+                    earlier.body,
+                    resolve=self.resolve,
+                    glossary=markup.glossary_for_part(earlier.title, self.glossary),
+                    seen_terms=seen,
                 )
         return set(self._linked_before.get(section.pk, ()))
 

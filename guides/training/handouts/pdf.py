@@ -93,7 +93,7 @@ def text_bullets(html: str) -> str:
             if not text.strip() and not closing and name == "p" and not in_paragraph:
                 waiting, in_paragraph = match.end(), True  # the bullet goes into the paragraph
                 continue
-            at = waiting + len(text) - len(text.lstrip()) if text.strip() else match.start()
+            at = _first_text(html, waiting, match.start())
             out += [html[pos:at], _bullet_before(html, at)]
             pos, waiting = at, None
         if name in ("ul", "ol"):
@@ -111,12 +111,18 @@ def text_bullets(html: str) -> str:
         elif name == "li" and not closing and lists and lists[-1]:
             waiting, in_paragraph = match.end(), False
     if waiting is not None:
-        rest = html[waiting:]
-        at = waiting + len(rest) - len(rest.lstrip())
+        at = _first_text(html, waiting, len(html))
         out += [html[pos:at], _bullet_before(html, at)]
         pos = at
     out.append(html[pos:])
     return "".join(out)
+
+
+def _first_text(html: str, start: int, end: int) -> int:
+    """Where the text between `start` and `end` begins after any white space (which,
+    after the bullet's no-break space, would widen the gap); `end` if it is all space."""
+    text = html[start:end]
+    return end - len(text.lstrip()) if text.strip() else end
 
 
 def _bullet_before(html: str, at: int) -> str:
